@@ -1,0 +1,156 @@
+//! Settings: built-in defaults < `chanjiao.toml` (in the data directory, or `--config`) <
+//! `CHANJIAO__*` environment variables (`CHANJIAO__DATABASE__URL`, `CHANJIAO__SESSION__IDLE_MINUTES`…)
+//! < command-line flags. The defaults alone give a working embedded server.
+
+use std::path::{Path, PathBuf};
+
+use chanjiao_domain::password::PasswordPolicy;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The example configuration, with every default spelled out.
+pub const EXAMPLE_CONFIG: &str = include_str!("../chanjiao.example.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub addr: String,
+    /// Where the embedded database and files live.
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    pub session: SessionSettings,
+    pub login: LoginSettings,
+    pub password: PasswordPolicy,
+    pub http: HttpSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `postgres://…` for PostgreSQL; empty for the embedded SQLite database.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionSettings {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoginSettings {
+    pub max_failures: i32,
+    pub lockout_minutes: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// Mark cookies Secure and use the `__Host-` prefix. Turn on when served over TLS.
+    pub secure_cookies: bool,
+    /// The public origin (`https://chanjiao.example.cn`) when behind a proxy; state-changing
+    /// requests must come from it. Empty: the request's own Host.
+    pub public_origin: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database: DatabaseSettings::default(),
+            session: SessionSettings::default(),
+            login: LoginSettings::default(),
+            password: PasswordPolicy::default(),
+            http: HttpSettings::default(),
+        }
+    }
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
+    }
+}
+
+impl Default for LoginSettings {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+/// Overrides from the command line; `None` leaves the layer below in force.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    /// Loads the layers. `config` is an explicit file; otherwise `<data_dir>/chanjiao.toml` is
+    /// read if it exists.
+    pub fn load(config: Option<&Path>, o: &Overrides) -> Result<Settings, Box<figment::Error>> {
+        let env = || Env::prefixed("CHANJIAO__").split("__").lowercase(true);
+        // The data dir decides where the default config file is, so resolve it first.
+        let data_dir: PathBuf = match &o.data_dir {
+            Some(d) => d.clone(),
+            None => Figment::from(Serialized::defaults(Settings::default()))
+                .merge(env())
+                .extract_inner("data_dir")
+                .unwrap_or_else(|_| PathBuf::from("./data")),
+        };
+        let file = config
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| data_dir.join("chanjiao.toml"));
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(env());
+        if let Some(a) = &o.addr {
+            fig = fig.merge(("addr", a));
+        }
+        if let Some(d) = &o.data_dir {
+            fig = fig.merge(("data_dir", d));
+        }
+        if let Some(u) = &o.database_url {
+            fig = fig.merge(("database.url", u));
+        }
+        let mut s: Settings = fig.extract().map_err(Box::new)?;
+        if s.database
+            .url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            s.database.url = None;
+        }
+        Ok(s)
+    }
+
+    /// Opens the configured database (creating the data directory for SQLite) and migrates it.
+    pub async fn open_db(
+        &self,
+    ) -> Result<chanjiao_store::Db, Box<dyn std::error::Error + Send + Sync>> {
+        let db = match &self.database.url {
+            Some(url) => chanjiao_store::Db::connect(url).await?,
+            None => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                chanjiao_store::Db::open_sqlite(&self.data_dir.join("chanjiao.db")).await?
+            }
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+}

@@ -1,0 +1,468 @@
+//! User accounts and their role grants. The system admin manages everyone; an organisation's
+//! admin manages its own people; the security admin unlocks and resets. The three separated
+//! admin roles are granted only by the operator (`chanjiao admin`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chanjiao_domain::FieldError;
+use chanjiao_domain::account::parse_login;
+use chanjiao_domain::policy::{Action, Target, user_visibility};
+use chanjiao_domain::role::{Grant, Role, check_grant, validate_scope};
+use chanjiao_domain::validate::{Email, Phone, bounded_text};
+use chanjiao_store::users::{self, UserListRow, UserRow};
+use chanjiao_store::{Paging, StoreError, audit, orgs, sessions};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{CurrentUser, hash_password_blocking};
+use crate::dto::{PageOf, RoleGrantDto, User};
+use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::extract::{ApiJson, ApiQuery, Id, Ids};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(grant_role))
+        .routes(routes!(revoke_role))
+        .routes(routes!(unlock))
+        .routes(routes!(reset_password))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Login or name contains.
+    pub q: Option<String>,
+    pub org_id: Option<i64>,
+    pub role: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+async fn user_dto(state: &AppState, row: UserRow) -> ApiResult<User> {
+    let grants = users::grants_of(&state.db, row.id).await?;
+    let org_name = match row.org_id {
+        Some(id) => orgs::get(&state.db, id).await?.map(|o| o.name),
+        None => None,
+    };
+    let locked_until = users::throttle(&state.db, &row.login)
+        .await?
+        .and_then(|t| t.locked_until)
+        .filter(|u| *u > chrono::Utc::now());
+    Ok(User::new(
+        UserListRow {
+            user: row,
+            org_name,
+            locked_until,
+        },
+        &grants,
+    ))
+}
+
+/// Lists the accounts the caller may see.
+#[utoipa::path(get, path = "/api/users", tag = "users", params(ListParams),
+    responses((status = 200, body = PageOf<User>), (status = 401, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<Json<PageOf<User>>> {
+    let vis = user_visibility(&cu.actor);
+    let filter = users::Filter {
+        q: p.q,
+        org_id: p.org_id,
+        role: p.role,
+    };
+    let page = users::list(
+        &state.db,
+        &vis,
+        cu.user.id,
+        &filter,
+        Paging::new(p.page, p.per_page),
+    )
+    .await?;
+    let ids: Vec<i64> = page.items.iter().map(|u| u.user.id).collect();
+    let grants = users::grants_of_many(&state.db, &ids).await?;
+    Ok(Json(PageOf {
+        items: page
+            .items
+            .into_iter()
+            .map(|u| User::new(u, &grants))
+            .collect(),
+        total: page.total,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserInput {
+    /// 3–32 characters: lowercase letters, digits, `_`, `.`, `-`.
+    pub login: String,
+    pub name: String,
+    pub password: String,
+    pub org_id: Option<i64>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+type Contact = (Option<String>, Option<String>);
+
+fn parse_contact(
+    phone: Option<&str>,
+    email: Option<&str>,
+    errors: &mut Vec<FieldProblem>,
+) -> Contact {
+    let nonblank = |s: Option<&str>| {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let phone = nonblank(phone).and_then(|p| match Phone::parse(&p) {
+        Ok(p) => Some(p.as_str().to_owned()),
+        Err(e) => {
+            errors.push(FieldProblem::from_error("phone", e));
+            None
+        }
+    });
+    let email = nonblank(email).and_then(|m| match Email::parse(&m) {
+        Ok(m) => Some(m.as_str().to_owned()),
+        Err(e) => {
+            errors.push(FieldProblem::from_error("email", e));
+            None
+        }
+    });
+    (phone, email)
+}
+
+/// Creates an account.
+#[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUserInput,
+    responses((status = 201, body = User), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    cu.authorize(
+        &state,
+        Action::UserCreate,
+        &Target::NewUser {
+            org_id: input.org_id,
+        },
+        "user",
+        "",
+    )
+    .await?;
+    let mut errors = Vec::new();
+    let login = parse_login(&input.login)
+        .map_err(|e| errors.push(FieldProblem::from_error("login", e)))
+        .ok();
+    let name = bounded_text("姓名", &input.name, 50, true)
+        .map_err(|e| errors.push(FieldProblem::from_error("name", e)))
+        .ok();
+    if let Err(e) = state
+        .settings
+        .password
+        .check(&input.password, login.as_deref().unwrap_or(&input.login))
+    {
+        errors.push(FieldProblem::from_error("password", e));
+    }
+    let (phone, email) = parse_contact(input.phone.as_deref(), input.email.as_deref(), &mut errors);
+    if let Some(org_id) = input.org_id
+        && orgs::get(&state.db, org_id).await?.is_none()
+    {
+        errors.push(FieldProblem::from_error(
+            "org_id",
+            FieldError::new("not_found", "所选单位不存在"),
+        ));
+    }
+    let (Some(login), Some(name), true) = (login, name, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let password_hash = hash_password_blocking(input.password).await?;
+    let mut tx = state.db.begin().await?;
+    let new = users::NewUser {
+        login,
+        name,
+        password_hash,
+        org_id: input.org_id,
+        phone,
+        email,
+    };
+    let row = users::insert(&mut tx, &new).await.map_err(|e| match e {
+        StoreError::Conflict(_) => {
+            ApiError::field("login", FieldError::new("login_taken", "该登录名已被使用"))
+        }
+        other => other.into(),
+    })?;
+    let mut e = cu.event("user.create", "user", row.id);
+    e.detail = serde_json::json!({ "login": row.login, "org_id": row.org_id });
+    audit::append(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(user_dto(&state, row).await?)))
+}
+
+async fn visible_user(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    action: Action,
+) -> ApiResult<UserRow> {
+    let row = users::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    cu.authorize(
+        state,
+        action,
+        &Target::User {
+            id,
+            org_id: row.org_id,
+        },
+        "user",
+        id,
+    )
+    .await?;
+    Ok(row)
+}
+
+/// One account.
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = User), (status = 404, body = ErrorBody)))]
+async fn get(State(state): State<AppState>, cu: CurrentUser, Id(id): Id) -> ApiResult<Json<User>> {
+    let row = visible_user(&state, &cu, id, Action::UserRead).await?;
+    Ok(Json(user_dto(&state, row).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserInput {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub disabled: bool,
+}
+
+/// Edits an account's name, contacts and whether it is disabled (disabling ends its sessions).
+#[utoipa::path(put, path = "/api/users/{id}", tag = "users", params(("id" = i64, Path)),
+    request_body = UpdateUserInput,
+    responses((status = 200, body = User), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn update(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<UpdateUserInput>,
+) -> ApiResult<Json<User>> {
+    let before = visible_user(&state, &cu, id, Action::UserUpdate).await?;
+    let mut errors = Vec::new();
+    let name = bounded_text("姓名", &input.name, 50, true)
+        .map_err(|e| errors.push(FieldProblem::from_error("name", e)))
+        .ok();
+    let (phone, email) = parse_contact(input.phone.as_deref(), input.email.as_deref(), &mut errors);
+    if input.disabled && id == cu.user.id {
+        errors.push(FieldProblem::from_error(
+            "disabled",
+            FieldError::new("self_disable", "不能停用自己的账号"),
+        ));
+    }
+    let (Some(name), true) = (name, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let mut tx = state.db.begin().await?;
+    let row = users::update_profile(
+        &mut tx,
+        id,
+        &name,
+        phone.as_deref(),
+        email.as_deref(),
+        input.disabled,
+    )
+    .await?;
+    if input.disabled {
+        sessions::revoke_all_of(&mut tx, id, None).await?;
+    }
+    let mut e = cu.event("user.update", "user", id);
+    e.detail = serde_json::json!({ "disabled": input.disabled, "was_disabled": before.disabled });
+    audit::append(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok(Json(user_dto(&state, row).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInput {
+    pub role: String,
+    /// The organisation the role is held in (required for office, field organiser, org roles).
+    pub org_id: Option<i64>,
+    /// The field, for a field organiser.
+    pub field: Option<String>,
+}
+
+/// Grants a role to an account.
+#[utoipa::path(post, path = "/api/users/{id}/roles", tag = "users", params(("id" = i64, Path)),
+    request_body = GrantInput,
+    responses((status = 201, body = RoleGrantDto), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn grant_role(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<GrantInput>,
+) -> ApiResult<(StatusCode, Json<RoleGrantDto>)> {
+    let target_user = users::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let role = Role::parse(&input.role)
+        .ok_or_else(|| ApiError::field("role", FieldError::new("invalid_choice", "角色无效")))?;
+    let target = Target::Grant {
+        user_id: id,
+        user_org_id: target_user.org_id,
+        role,
+        org_id: input.org_id,
+    };
+    cu.authorize(&state, Action::RoleGrant, &target, "user", id)
+        .await?;
+    let grant = scoped_grant(&state, role, input.org_id, input.field).await?;
+    let existing: Vec<Role> = users::grants_of(&state.db, id)
+        .await?
+        .iter()
+        .filter_map(|g| Role::parse(&g.role))
+        .collect();
+    if check_grant(&existing, role).is_err() {
+        return Err(role_conflict());
+    }
+    let mut tx = state.db.begin().await?;
+    let grant_id = users::insert_grant(&mut tx, id, &grant, Some(cu.user.id))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(c) if c.contains("separated") => role_conflict(),
+            StoreError::Conflict(_) => ApiError::conflict("conflict", "该账号已有此角色"),
+            other => other.into(),
+        })?;
+    let mut e = cu.event("role.grant", "user", id);
+    e.detail = serde_json::json!({ "role": role.as_str(), "org_id": grant.org_id, "field": grant.field, "grant_id": grant_id });
+    audit::append(&mut tx, e).await?;
+    tx.commit().await?;
+    let row = users::get_grant(&state.db, grant_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(RoleGrantDto::from(&row))))
+}
+
+pub fn role_conflict() -> ApiError {
+    let mut e = ApiError::conflict(
+        "role_conflict",
+        "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任",
+    );
+    e.fields.push(FieldProblem {
+        field: "role".into(),
+        code: "role_conflict".into(),
+        message: e.message.clone(),
+    });
+    e
+}
+
+/// Checks a role's scope, and that its organisation exists.
+async fn scoped_grant(
+    state: &AppState,
+    role: Role,
+    org_id: Option<i64>,
+    field: Option<String>,
+) -> ApiResult<Grant> {
+    let grant =
+        validate_scope(role, org_id, field.as_deref()).map_err(|(f, e)| ApiError::field(f, e))?;
+    if let Some(o) = grant.org_id
+        && orgs::get(&state.db, o).await?.is_none()
+    {
+        return Err(ApiError::field(
+            "org_id",
+            FieldError::new("not_found", "所选单位不存在"),
+        ));
+    }
+    Ok(grant)
+}
+
+/// Revokes a role grant.
+#[utoipa::path(delete, path = "/api/users/{id}/roles/{grant_id}", tag = "users",
+    params(("id" = i64, Path), ("grant_id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn revoke_role(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Ids(id, grant_id): Ids,
+) -> ApiResult<StatusCode> {
+    let target_user = users::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let grant = users::get_grant(&state.db, grant_id)
+        .await?
+        .filter(|g| g.user_id == id)
+        .ok_or_else(ApiError::not_found)?;
+    let role = Role::parse(&grant.role).ok_or_else(ApiError::not_found)?;
+    let target = Target::Grant {
+        user_id: id,
+        user_org_id: target_user.org_id,
+        role,
+        org_id: grant.org_id,
+    };
+    cu.authorize(&state, Action::RoleRevoke, &target, "user", id)
+        .await?;
+    let mut tx = state.db.begin().await?;
+    users::delete_grant(&mut tx, grant_id).await?;
+    let mut e = cu.event("role.revoke", "user", id);
+    e.detail = serde_json::json!({ "role": grant.role, "org_id": grant.org_id, "field": grant.field, "grant_id": grant_id });
+    audit::append(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lifts a login lockout (security admin).
+#[utoipa::path(post, path = "/api/users/{id}/unlock", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn unlock(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<StatusCode> {
+    let row = visible_user(&state, &cu, id, Action::UserUnlock).await?;
+    let mut tx = state.db.begin().await?;
+    users::clear_failures(&mut tx, &row.login).await?;
+    audit::append(&mut tx, cu.event("user.unlock", "user", id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordInput {
+    pub new_password: String,
+}
+
+/// Sets a new password for an account (security admin); its sessions end.
+#[utoipa::path(post, path = "/api/users/{id}/password", tag = "users", params(("id" = i64, Path)),
+    request_body = ResetPasswordInput,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ResetPasswordInput>,
+) -> ApiResult<StatusCode> {
+    let row = visible_user(&state, &cu, id, Action::UserResetPassword).await?;
+    state
+        .settings
+        .password
+        .check(&input.new_password, &row.login)
+        .map_err(|e| ApiError::field("new_password", e))?;
+    let hash = hash_password_blocking(input.new_password).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_password(&mut tx, id, &hash).await?;
+    sessions::revoke_all_of(&mut tx, id, None).await?;
+    users::clear_failures(&mut tx, &row.login).await?;
+    audit::append(&mut tx, cu.event("user.password_reset", "user", id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
