@@ -1,0 +1,41 @@
+import { reactive, ref, shallowRef } from 'vue'
+import type { Page } from '../api/types'
+import { translator } from '../i18n'
+import { errorMessage } from '../utils/errorMessage'
+
+/**
+ * Server-side paged list state for a table page: items, total, page, per_page,
+ * loading and a translated error. Out-of-order responses are dropped.
+ */
+export function usePagedList<T, Q extends object>(fetchPage: (q: Q & { page: number; per_page: number }) => Promise<Page<T>>, filters: Q) {
+  const items = shallowRef<T[]>([])
+  const total = ref(0)
+  const loading = ref(false)
+  const error = ref('')
+  const paging = reactive({ page: 1, per_page: 20 })
+  let seq = 0
+
+  async function load() {
+    const mine = ++seq
+    loading.value = true
+    error.value = ''
+    try {
+      const res = await fetchPage({ ...filters, page: paging.page, per_page: paging.per_page })
+      if (mine !== seq) return
+      items.value = res.items
+      total.value = res.total
+    } catch (e) {
+      if (mine !== seq) return
+      error.value = errorMessage(e, translator)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  function search() {
+    paging.page = 1
+    return load()
+  }
+
+  return { items, total, loading, error, paging, load, search }
+}

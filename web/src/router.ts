@@ -1,0 +1,99 @@
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
+import { useSessionStore } from './stores/session'
+import { i18n } from './i18n'
+
+const AppFrame = () => import('./layout/AppFrame.vue')
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/login/LoginView.vue'),
+      meta: { public: true, title: 'login.heading' },
+    },
+    {
+      path: '/',
+      component: AppFrame,
+      children: [
+        { path: '', name: 'home', component: () => import('./views/home/HomeView.vue'), meta: { title: 'nav.home' } },
+        {
+          path: 'profile',
+          name: 'profile',
+          component: () => import('./views/profile/ProfileView.vue'),
+          meta: { title: 'nav.profile' },
+        },
+        {
+          path: 'organizations',
+          name: 'organizations',
+          component: () => import('./views/organizations/OrganizationListView.vue'),
+          meta: { title: 'nav.organizations', capability: 'org.list' },
+        },
+        {
+          path: 'my-organization',
+          name: 'my-organization',
+          component: () => import('./views/organizations/OwnOrganizationView.vue'),
+          meta: { title: 'nav.my_org', capability: 'org.edit_own' },
+        },
+        {
+          path: 'users',
+          name: 'users',
+          component: () => import('./views/users/UserListView.vue'),
+          meta: { title: 'nav.users', capability: 'user.list' },
+        },
+        {
+          path: 'audit',
+          name: 'audit',
+          component: () => import('./views/audit/AuditLogView.vue'),
+          meta: { title: 'nav.audit', capability: 'audit.read' },
+        },
+        {
+          path: 'forbidden',
+          name: 'forbidden',
+          component: () => import('./views/errors/ForbiddenView.vue'),
+          meta: { title: 'forbidden.title' },
+        },
+      ],
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./views/errors/NotFoundView.vue'),
+      meta: { public: true, title: 'not_found.title' },
+    },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+/** Only same-site absolute paths are accepted as a post-login destination. */
+export function safeRedirect(value: unknown): string {
+  const s = Array.isArray(value) ? value[0] : value
+  if (typeof s === 'string' && s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/login')) return s
+  return '/'
+}
+
+router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
+  const session = useSessionStore()
+  await session.ensureLoaded()
+  if (to.name === 'login') {
+    return session.isLoggedIn ? safeRedirect(to.query.redirect) : true
+  }
+  if (to.meta.public) return true
+  if (!session.isLoggedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  if (to.meta.capability && !session.can(to.meta.capability)) return { name: 'forbidden' }
+  return true
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title ? i18n.global.t(to.meta.title) : ''
+  const app = i18n.global.t('app.title')
+  document.title = title ? `${title} - ${app}` : app
+})
+
+/** Called by the HTTP layer on 401 unauthenticated/session_expired. */
+export function redirectToLogin(): void {
+  const current = router.currentRoute.value
+  if (current.name === 'login') return
+  void router.push({ name: 'login', query: { redirect: current.fullPath, reason: 'expired' } })
+}

@@ -1,0 +1,44 @@
+import { isApiError, type FieldError } from '../api/http'
+import type { Translator } from '../i18n'
+import { errorMessage } from './errorMessage'
+
+/** field name (JSON body key) → message to show under that form item */
+export type FieldErrorMap = Record<string, string>
+
+export interface FormErrors {
+  /** Messages for form items that exist on the form (`el-form-item :error`). */
+  fields: FieldErrorMap
+  /** Messages for fields the form does not show, formatted `field: message`. */
+  other: string[]
+  /** Summary for the whole form (an el-alert above the fields). Empty when nothing failed. */
+  summary: string
+}
+
+/** Translate one field error: `errors.<code>`, else the server's message, else the code. */
+export function fieldErrorMessage(fe: FieldError, tr: Translator): string {
+  const key = `errors.${fe.code}`
+  if (tr.te(key)) return tr.t(key)
+  return fe.message || fe.code
+}
+
+/**
+ * Split an API error into per-field messages and a form-level summary.
+ * `knownFields` lists the keys that have a form item; when omitted every field is "known".
+ * Several errors for the same field are joined with the locale's separator.
+ */
+export function mapFormErrors(err: unknown, tr: Translator, knownFields?: readonly string[]): FormErrors {
+  const result: FormErrors = { fields: {}, other: [], summary: '' }
+  if (!err) return result
+  result.summary = errorMessage(err, tr)
+  if (!isApiError(err)) return result
+  const sep = tr.t('common.separator')
+  for (const fe of err.fields) {
+    const msg = fieldErrorMessage(fe, tr)
+    if (!knownFields || knownFields.includes(fe.field)) {
+      result.fields[fe.field] = result.fields[fe.field] ? result.fields[fe.field] + sep + msg : msg
+    } else {
+      result.other.push(`${fe.field}: ${msg}`)
+    }
+  }
+  return result
+}
