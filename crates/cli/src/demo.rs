@@ -221,8 +221,10 @@ const ORGS: &[DemoOrg] = &[
     },
 ];
 
-/// Demo accounts: login, name, role, organisation key, field.
-const ACCOUNTS: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
+/// A demo account: login, name, role, organisation key, field.
+type DemoAccount = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+
+const ACCOUNTS: &[DemoAccount] = &[
     ("sysadmin", "系统管理员", "sys_admin", None, None),
     ("secadmin", "安全管理员", "security_admin", None, None),
     ("auditor", "审计管理员", "audit_admin", None, None),

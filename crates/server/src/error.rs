@@ -26,8 +26,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub fields: Vec<FieldProblem>,
-    pub extra: Option<(&'static str, serde_json::Value)>,
-    pub retry_after: Option<i64>,
+    /// Set on `account_locked`: until when, and the Retry-After seconds.
+    pub lock: Option<Box<(String, i64)>>,
 }
 
 /// The body of every error response.
@@ -53,8 +53,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: vec![],
-            extra: None,
-            retry_after: None,
+            lock: None,
         }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -153,9 +152,9 @@ pub fn current_request_id() -> Option<String> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let locked_until = match &self.extra {
-            Some(("locked_until", v)) => v.as_str().map(str::to_owned),
-            _ => None,
+        let (locked_until, retry_after) = match self.lock {
+            Some(l) => (Some(l.0), Some(l.1)),
+            None => (None, None),
         };
         let body = ErrorBody {
             error: ErrorDetail {
@@ -167,7 +166,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut res = (self.status, axum::Json(body)).into_response();
-        if let Some(secs) = self.retry_after
+        if let Some(secs) = retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string())
         {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);

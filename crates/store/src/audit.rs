@@ -66,7 +66,6 @@ fn format_at(at: &DateTime<Utc>) -> String {
 
 /// The chain hash of one event: SHA-256 over the previous hash and a canonical JSON array of
 /// the event's fields.
-#[allow(clippy::too_many_arguments)]
 fn chain_hash(prev: &str, e: &Event) -> String {
     let canonical = serde_json::json!([
         e.id,

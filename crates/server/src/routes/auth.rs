@@ -245,8 +245,7 @@ fn locked(until: chrono::DateTime<Utc>) -> ApiError {
             minutes.max(1)
         ),
     );
-    e.extra = Some(("locked_until", serde_json::json!(until.to_rfc3339())));
-    e.retry_after = Some((until - Utc::now()).num_seconds());
+    e.lock = Some(Box::new((until.to_rfc3339(), (until - Utc::now()).num_seconds())));
     e
 }
 
