@@ -222,7 +222,13 @@ const ORGS: &[DemoOrg] = &[
 ];
 
 /// A demo account: login, name, role, organisation key, field.
-type DemoAccount = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
 
 const ACCOUNTS: &[DemoAccount] = &[
     ("sysadmin", "系统管理员", "sys_admin", None, None),

@@ -245,7 +245,10 @@ fn locked(until: chrono::DateTime<Utc>) -> ApiError {
             minutes.max(1)
         ),
     );
-    e.lock = Some(Box::new((until.to_rfc3339(), (until - Utc::now()).num_seconds())));
+    e.lock = Some(Box::new((
+        until.to_rfc3339(),
+        (until - Utc::now()).num_seconds(),
+    )));
     e
 }
 

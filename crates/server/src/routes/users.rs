@@ -241,9 +241,20 @@ async fn get(State(state): State<AppState>, cu: CurrentUser, Id(id): Id) -> ApiR
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserInput {
     pub name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
+    /// Absent: unchanged (the API only ever shows it masked); null or "": cleared; a value: set.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// Absent: unchanged; null or "": cleared; a value: set.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
     pub disabled: bool,
+}
+
+/// Tells an absent field (`None`, by `default`) from an explicit null (`Some(None)`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Edits an account's name, contacts and whether it is disabled (disabling ends its sessions).
@@ -261,7 +272,21 @@ async fn update(
     let name = bounded_text("姓名", &input.name, 50, true)
         .map_err(|e| errors.push(FieldProblem::from_error("name", e)))
         .ok();
-    let (phone, email) = parse_contact(input.phone.as_deref(), input.email.as_deref(), &mut errors);
+    let (new_phone, new_email) = parse_contact(
+        input.phone.clone().flatten().as_deref(),
+        input.email.clone().flatten().as_deref(),
+        &mut errors,
+    );
+    let phone = if input.phone.is_some() {
+        new_phone
+    } else {
+        before.phone.clone()
+    };
+    let email = if input.email.is_some() {
+        new_email
+    } else {
+        before.email.clone()
+    };
     if input.disabled && id == cu.user.id {
         errors.push(FieldProblem::from_error(
             "disabled",

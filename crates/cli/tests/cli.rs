@@ -263,3 +263,31 @@ async fn create_user_enforces_the_separation_of_the_three_admins() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("password"));
 }
+
+#[tokio::test]
+async fn database_url_comes_from_flag_or_environment_postgres() {
+    let Some(t) = target(true).await else { return };
+    let data_dir = t.args[1].clone();
+    let o = Command::new(env!("CARGO_BIN_EXE_chanjiao"))
+        .args(["--data-dir", &data_dir, "migrate"])
+        .env("CHANJIAO__DATABASE__URL", &t.url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("postgres"));
+    let o = chanjiao(&t, &["migrate"], None);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("postgres"));
+}
+
+#[tokio::test]
+async fn without_configuration_the_embedded_database_is_created_in_the_data_dir() {
+    let t = target(false).await.unwrap();
+    let o = chanjiao(&t, &["migrate"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("sqlite"));
+    assert!(
+        std::path::Path::new(&t.args[1])
+            .join("chanjiao.db")
+            .exists()
+    );
+}
