@@ -3,6 +3,7 @@
 //! edge ("parse, don't validate"); everything past the edge can trust them.
 
 pub mod account;
+pub mod application;
 pub mod error;
 pub mod org;
 pub mod password;

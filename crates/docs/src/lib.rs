@@ -1,0 +1,1 @@
+//! Official documents (placeholder; being written).
