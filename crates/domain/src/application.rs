@@ -266,22 +266,42 @@ impl Checker {
     }
     fn choice(&mut self, path: &str, label: &str, value: &Option<String>, all: &[(&str, &str)]) {
         match value.as_deref() {
-            None | Some("") => self.errors.push((path.to_owned(), FieldError::new("required", format!("请选择{label}")))),
-            Some(v) if !all.iter().any(|(c, _)| *c == v) => {
-                self.errors.push((path.to_owned(), FieldError::new("invalid_choice", format!("{label}的选项无效"))))
-            }
+            None | Some("") => self.errors.push((
+                path.to_owned(),
+                FieldError::new("required", format!("请选择{label}")),
+            )),
+            Some(v) if !all.iter().any(|(c, _)| *c == v) => self.errors.push((
+                path.to_owned(),
+                FieldError::new("invalid_choice", format!("{label}的选项无效")),
+            )),
             _ => {}
         }
     }
-    fn multi(&mut self, path: &str, label: &str, values: &[String], other: &str, all: &[(&str, &str)]) {
+    fn multi(
+        &mut self,
+        path: &str,
+        label: &str,
+        values: &[String],
+        other: &str,
+        all: &[(&str, &str)],
+    ) {
         if values.is_empty() {
-            self.errors.push((path.to_owned(), FieldError::new("required", format!("请至少选择一项{label}"))));
+            self.errors.push((
+                path.to_owned(),
+                FieldError::new("required", format!("请至少选择一项{label}")),
+            ));
         }
         if values.iter().any(|v| !all.iter().any(|(c, _)| c == v)) {
-            self.errors.push((path.to_owned(), FieldError::new("invalid_choice", format!("{label}的选项无效"))));
+            self.errors.push((
+                path.to_owned(),
+                FieldError::new("invalid_choice", format!("{label}的选项无效")),
+            ));
         }
         if values.iter().any(|v| v == "other") && other.trim().is_empty() {
-            self.errors.push((format!("{path}_other"), FieldError::new("required", format!("选择“其他”时请填写具体{label}"))));
+            self.errors.push((
+                format!("{path}_other"),
+                FieldError::new("required", format!("选择“其他”时请填写具体{label}")),
+            ));
         }
     }
     fn phone(&mut self, path: &str, value: &str) {
@@ -327,45 +347,113 @@ impl ApplicationForm {
     pub fn check_for_submission(&self, directions: &[String]) -> FormErrors {
         let mut c = Checker { errors: Vec::new() };
         let l = &self.lead;
-        c.choice("lead.institution_type", "院校类型", &l.institution_type, InstitutionTypes::ALL);
+        c.choice(
+            "lead.institution_type",
+            "院校类型",
+            &l.institution_type,
+            InstitutionTypes::ALL,
+        );
         c.text("lead.name", "单位名称", &l.name, limits::NAME);
         match l.nature.as_deref() {
             Some(n) if UniversityNature::parse(n).is_some() => {}
-            Some(n) if !n.is_empty() => c.errors.push(("lead.nature".into(), FieldError::new("invalid_choice", "单位性质的选项无效"))),
-            _ => c.errors.push(("lead.nature".into(), FieldError::new("required", "请选择单位性质"))),
+            Some(n) if !n.is_empty() => c.errors.push((
+                "lead.nature".into(),
+                FieldError::new("invalid_choice", "单位性质的选项无效"),
+            )),
+            _ => c.errors.push((
+                "lead.nature".into(),
+                FieldError::new("required", "请选择单位性质"),
+            )),
         }
-        c.text("lead.contact_name", "联系人姓名", &l.contact_name, limits::SHORT);
-        c.text("lead.contact_title", "职务/职称", &l.contact_title, limits::SHORT);
+        c.text(
+            "lead.contact_name",
+            "联系人姓名",
+            &l.contact_name,
+            limits::SHORT,
+        );
+        c.text(
+            "lead.contact_title",
+            "职务/职称",
+            &l.contact_title,
+            limits::SHORT,
+        );
         c.phone("lead.contact_phone", &l.contact_phone);
         c.email("lead.contact_email", &l.contact_email);
         c.text("lead.profile", "院校简介", &l.profile, limits::PROFILE);
         match l.direction.as_deref() {
-            None | Some("") => c.errors.push(("lead.direction".into(), FieldError::new("required", "请选择申报方向"))),
+            None | Some("") => c.errors.push((
+                "lead.direction".into(),
+                FieldError::new("required", "请选择申报方向"),
+            )),
             Some(d) if !directions.iter().any(|x| x == d) => c.errors.push((
                 "lead.direction".into(),
-                FieldError::new("direction_not_in_call", "申报方向须从本批次的方向目录中选择"),
+                FieldError::new(
+                    "direction_not_in_call",
+                    "申报方向须从本批次的方向目录中选择",
+                ),
             )),
             _ => {}
         }
-        c.multi("lead.supporting_projects", "依托项目", &l.supporting_projects, &l.supporting_projects_other, SupportingProjects::ALL);
-        c.optional_text("lead.supporting_projects_other", "其他依托项目", &l.supporting_projects_other, limits::NAME);
-        c.multi("lead.funding_sources", "资金来源", &l.funding_sources, &l.funding_sources_other, FundingSources::ALL);
-        c.optional_text("lead.funding_sources_other", "其他资金来源", &l.funding_sources_other, limits::NAME);
+        c.multi(
+            "lead.supporting_projects",
+            "依托项目",
+            &l.supporting_projects,
+            &l.supporting_projects_other,
+            SupportingProjects::ALL,
+        );
+        c.optional_text(
+            "lead.supporting_projects_other",
+            "其他依托项目",
+            &l.supporting_projects_other,
+            limits::NAME,
+        );
+        c.multi(
+            "lead.funding_sources",
+            "资金来源",
+            &l.funding_sources,
+            &l.funding_sources_other,
+            FundingSources::ALL,
+        );
+        c.optional_text(
+            "lead.funding_sources_other",
+            "其他资金来源",
+            &l.funding_sources_other,
+            limits::NAME,
+        );
 
         if self.partners.is_empty() {
-            c.errors.push(("partners".into(), FieldError::new("partners_required", "请至少填写一家联合申报单位")));
+            c.errors.push((
+                "partners".into(),
+                FieldError::new("partners_required", "请至少填写一家联合申报单位"),
+            ));
         }
         if self.partners.len() > limits::PARTNERS {
-            c.errors.push(("partners".into(), FieldError::new("too_many", format!("联合申报单位最多{}家", limits::PARTNERS))));
+            c.errors.push((
+                "partners".into(),
+                FieldError::new(
+                    "too_many",
+                    format!("联合申报单位最多{}家", limits::PARTNERS),
+                ),
+            ));
         }
         for (i, p) in self.partners.iter().enumerate() {
             let at = |f: &str| format!("partners[{i}].{f}");
             c.text(&at("name"), "单位名称", &p.name, limits::NAME);
-            c.choice(&at("category"), "单位类别", &p.category, PartnerCategories::ALL);
+            c.choice(
+                &at("category"),
+                "单位类别",
+                &p.category,
+                PartnerCategories::ALL,
+            );
             c.text(&at("contact"), "联系人（职务）", &p.contact, limits::SHORT);
             c.phone(&at("contact_phone"), &p.contact_phone);
             c.email(&at("contact_email"), &p.contact_email);
-            c.text(&at("profile"), "单位简介及产教融合工作基础", &p.profile, limits::PROFILE);
+            c.text(
+                &at("profile"),
+                "单位简介及产教融合工作基础",
+                &p.profile,
+                limits::PROFILE,
+            );
             if !p.uscc.trim().is_empty()
                 && let Err(e) = crate::validate::Uscc::parse(&p.uscc)
             {
@@ -373,7 +461,11 @@ impl ApplicationForm {
             }
         }
         if !self.partners.is_empty()
-            && !self.partners.iter().any(|p| p.category.as_deref().is_some_and(|k| SRDI_CATEGORIES.contains(&k)))
+            && !self.partners.iter().any(|p| {
+                p.category
+                    .as_deref()
+                    .is_some_and(|k| SRDI_CATEGORIES.contains(&k))
+            })
         {
             c.errors.push((
                 "partners".into(),
@@ -382,24 +474,62 @@ impl ApplicationForm {
         }
 
         let ie = &self.industry_education;
-        c.text("industry_education.main_work", "主要工作", &ie.main_work, limits::PROSE);
-        c.text("industry_education.results", "成效经验", &ie.results, limits::PROSE);
-        c.text("industry_education.innovation", "特色创新", &ie.innovation, limits::PROSE);
+        c.text(
+            "industry_education.main_work",
+            "主要工作",
+            &ie.main_work,
+            limits::PROSE,
+        );
+        c.text(
+            "industry_education.results",
+            "成效经验",
+            &ie.results,
+            limits::PROSE,
+        );
+        c.text(
+            "industry_education.innovation",
+            "特色创新",
+            &ie.innovation,
+            limits::PROSE,
+        );
         let g = &self.goals;
         c.text("goals.goals", "建设目标", &g.goals, limits::PROSE);
         for (key, heading, value) in g.plan.sections() {
-            c.text(&format!("goals.plan.{key}"), &format!("建设规划·{heading}"), value, limits::PROSE);
+            c.text(
+                &format!("goals.plan.{key}"),
+                &format!("建设规划·{heading}"),
+                value,
+                limits::PROSE,
+            );
         }
         c.text("goals.innovation", "创新特色", &g.innovation, limits::PROSE);
         let gu = &self.guarantees;
-        c.text("guarantees.facilities", "设施保障", &gu.facilities, limits::PROSE);
-        c.text("guarantees.organisation", "组织保障", &gu.organisation, limits::PROSE);
+        c.text(
+            "guarantees.facilities",
+            "设施保障",
+            &gu.facilities,
+            limits::PROSE,
+        );
+        c.text(
+            "guarantees.organisation",
+            "组织保障",
+            &gu.organisation,
+            limits::PROSE,
+        );
         c.text("guarantees.funding", "经费保障", &gu.funding, limits::PROSE);
         c.optional_text("guarantees.other", "其他保障", &gu.other, limits::PROSE);
         let cm = &self.commitment;
-        c.text("commitment.responsible_person", "单位负责人", &cm.responsible_person, limits::SHORT);
+        c.text(
+            "commitment.responsible_person",
+            "单位负责人",
+            &cm.responsible_person,
+            limits::SHORT,
+        );
         if !cm.agreed {
-            c.errors.push(("commitment.agreed".into(), FieldError::new("commitment_required", "请确认承诺意见")));
+            c.errors.push((
+                "commitment.agreed".into(),
+                FieldError::new("commitment_required", "请确认承诺意见"),
+            ));
         }
         if !cm.office_meeting_approved {
             c.errors.push((
@@ -416,20 +546,80 @@ impl ApplicationForm {
         let l = &self.lead;
         for (path, label, v, max) in [
             ("lead.name", "单位名称", &l.name, limits::NAME),
-            ("lead.contact_name", "联系人姓名", &l.contact_name, limits::SHORT),
-            ("lead.contact_title", "职务/职称", &l.contact_title, limits::SHORT),
-            ("lead.contact_phone", "联系电话", &l.contact_phone, limits::SHORT),
-            ("lead.contact_email", "电子邮箱", &l.contact_email, limits::NAME),
+            (
+                "lead.contact_name",
+                "联系人姓名",
+                &l.contact_name,
+                limits::SHORT,
+            ),
+            (
+                "lead.contact_title",
+                "职务/职称",
+                &l.contact_title,
+                limits::SHORT,
+            ),
+            (
+                "lead.contact_phone",
+                "联系电话",
+                &l.contact_phone,
+                limits::SHORT,
+            ),
+            (
+                "lead.contact_email",
+                "电子邮箱",
+                &l.contact_email,
+                limits::NAME,
+            ),
             ("lead.profile", "院校简介", &l.profile, limits::PROFILE),
-            ("industry_education.main_work", "主要工作", &self.industry_education.main_work, limits::PROSE),
-            ("industry_education.results", "成效经验", &self.industry_education.results, limits::PROSE),
-            ("industry_education.innovation", "特色创新", &self.industry_education.innovation, limits::PROSE),
+            (
+                "industry_education.main_work",
+                "主要工作",
+                &self.industry_education.main_work,
+                limits::PROSE,
+            ),
+            (
+                "industry_education.results",
+                "成效经验",
+                &self.industry_education.results,
+                limits::PROSE,
+            ),
+            (
+                "industry_education.innovation",
+                "特色创新",
+                &self.industry_education.innovation,
+                limits::PROSE,
+            ),
             ("goals.goals", "建设目标", &self.goals.goals, limits::PROSE),
-            ("goals.innovation", "创新特色", &self.goals.innovation, limits::PROSE),
-            ("guarantees.facilities", "设施保障", &self.guarantees.facilities, limits::PROSE),
-            ("guarantees.organisation", "组织保障", &self.guarantees.organisation, limits::PROSE),
-            ("guarantees.funding", "经费保障", &self.guarantees.funding, limits::PROSE),
-            ("guarantees.other", "其他保障", &self.guarantees.other, limits::PROSE),
+            (
+                "goals.innovation",
+                "创新特色",
+                &self.goals.innovation,
+                limits::PROSE,
+            ),
+            (
+                "guarantees.facilities",
+                "设施保障",
+                &self.guarantees.facilities,
+                limits::PROSE,
+            ),
+            (
+                "guarantees.organisation",
+                "组织保障",
+                &self.guarantees.organisation,
+                limits::PROSE,
+            ),
+            (
+                "guarantees.funding",
+                "经费保障",
+                &self.guarantees.funding,
+                limits::PROSE,
+            ),
+            (
+                "guarantees.other",
+                "其他保障",
+                &self.guarantees.other,
+                limits::PROSE,
+            ),
         ] {
             c.optional_text(path, label, v, max);
         }
@@ -437,11 +627,27 @@ impl ApplicationForm {
             c.optional_text(&format!("goals.plan.{key}"), heading, value, limits::PROSE);
         }
         if self.partners.len() > limits::PARTNERS {
-            c.errors.push(("partners".into(), FieldError::new("too_many", format!("联合申报单位最多{}家", limits::PARTNERS))));
+            c.errors.push((
+                "partners".into(),
+                FieldError::new(
+                    "too_many",
+                    format!("联合申报单位最多{}家", limits::PARTNERS),
+                ),
+            ));
         }
         for (i, p) in self.partners.iter().enumerate() {
-            c.optional_text(&format!("partners[{i}].name"), "单位名称", &p.name, limits::NAME);
-            c.optional_text(&format!("partners[{i}].profile"), "单位简介", &p.profile, limits::PROFILE);
+            c.optional_text(
+                &format!("partners[{i}].name"),
+                "单位名称",
+                &p.name,
+                limits::NAME,
+            );
+            c.optional_text(
+                &format!("partners[{i}].profile"),
+                "单位简介",
+                &p.profile,
+                limits::PROFILE,
+            );
         }
         c.errors
     }
@@ -585,7 +791,9 @@ pub fn next(from: Status, t: Transition) -> Option<Status> {
         (S::UnderConstruction, T::PassMidTerm) => S::MidTermPassed,
         (S::UnderConstruction, T::RequireRectification) => S::Rectify,
         (S::UnderConstruction | S::MidTermPassed | S::Rectify, T::PassAcceptance) => S::Accepted,
-        (S::UnderConstruction | S::MidTermPassed | S::Rectify, T::FailAcceptance) => S::AcceptanceFailed,
+        (S::UnderConstruction | S::MidTermPassed | S::Rectify, T::FailAcceptance) => {
+            S::AcceptanceFailed
+        }
         (S::Accepted, T::AwardPlaque) => S::PlaqueAwarded,
         _ => return None,
     })
@@ -623,7 +831,11 @@ mod tests {
                 contact_email: text("hr@naxin-sic.cn"),
                 profile: text("国家级专精特新“小巨人”企业……"),
             }],
-            industry_education: IndustryEducationWork { main_work: text("……"), results: text("……"), innovation: text("……") },
+            industry_education: IndustryEducationWork {
+                main_work: text("……"),
+                results: text("……"),
+                innovation: text("……"),
+            },
             goals: GoalsAndPlan {
                 goals: text("……"),
                 plan: ConstructionPlan {
@@ -636,7 +848,12 @@ mod tests {
                 },
                 innovation: text("……"),
             },
-            guarantees: Guarantees { facilities: text("……"), organisation: text("……"), funding: text("学校自筹800万元"), other: String::new() },
+            guarantees: Guarantees {
+                facilities: text("……"),
+                organisation: text("……"),
+                funding: text("学校自筹800万元"),
+                other: String::new(),
+            },
             commitment: Commitment {
                 responsible_person: text("王校长"),
                 agreed: true,
@@ -665,7 +882,17 @@ mod tests {
     fn an_empty_form_names_every_required_field() {
         let errs = ApplicationForm::default().check_for_submission(&dirs());
         let p = paths(&errs);
-        for must in ["lead.institution_type", "lead.name", "lead.nature", "lead.contact_phone", "lead.direction", "partners", "goals.plan.research_institute", "commitment.agreed", "commitment.office_meeting_approved"] {
+        for must in [
+            "lead.institution_type",
+            "lead.name",
+            "lead.nature",
+            "lead.contact_phone",
+            "lead.direction",
+            "partners",
+            "goals.plan.research_institute",
+            "commitment.agreed",
+            "commitment.office_meeting_approved",
+        ] {
             assert!(p.contains(&must), "{must} missing from {p:?}");
         }
         assert!(!p.contains(&"guarantees.other"), "其他保障 is optional");
@@ -686,7 +913,10 @@ mod tests {
     fn direction_must_be_from_the_call() {
         let mut f = complete_form();
         f.lead.direction = Some("quantum_computing".into());
-        assert_eq!(f.check_for_submission(&dirs())[0].1.code, "direction_not_in_call");
+        assert_eq!(
+            f.check_for_submission(&dirs())[0].1.code,
+            "direction_not_in_call"
+        );
     }
 
     #[test]
@@ -694,7 +924,10 @@ mod tests {
         let mut f = complete_form();
         f.lead.institution_type = Some("secondary_vocational".into());
         let errs = f.check_for_submission(&dirs());
-        assert_eq!((errs[0].0.as_str(), errs[0].1.code), ("lead.institution_type", "invalid_choice"));
+        assert_eq!(
+            (errs[0].0.as_str(), errs[0].1.code),
+            ("lead.institution_type", "invalid_choice")
+        );
     }
 
     #[test]
@@ -704,7 +937,14 @@ mod tests {
         f.partners[0].contact_email = "bad".into();
         f.partners[0].uscc = "123".into();
         let errs = f.check_for_submission(&dirs());
-        assert_eq!(paths(&errs), ["lead.funding_sources_other", "partners[0].contact_email", "partners[0].uscc"]);
+        assert_eq!(
+            paths(&errs),
+            [
+                "lead.funding_sources_other",
+                "partners[0].contact_email",
+                "partners[0].uscc"
+            ]
+        );
     }
 
     #[test]
@@ -717,9 +957,11 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused_in_the_form_json() {
-        let r: Result<ApplicationForm, _> = serde_json::from_str(r#"{"lead":{"status":"initiated"}}"#);
+        let r: Result<ApplicationForm, _> =
+            serde_json::from_str(r#"{"lead":{"status":"initiated"}}"#);
         assert!(r.is_err());
-        let partial: ApplicationForm = serde_json::from_str(r#"{"lead":{"name":"某大学"}}"#).unwrap();
+        let partial: ApplicationForm =
+            serde_json::from_str(r#"{"lead":{"name":"某大学"}}"#).unwrap();
         assert_eq!(partial.lead.name, "某大学");
     }
 
@@ -753,13 +995,29 @@ mod tests {
             (S::Accepted, T::AwardPlaque, S::PlaqueAwarded),
         ];
         let all_t = [
-            T::Submit, T::Withdraw, T::Reopen, T::AcceptForReview, T::ReturnForCorrection, T::StartReview,
-            T::FinishReview, T::Shortlist, T::Reject, T::Initiate, T::FilePlan, T::PassMidTerm,
-            T::RequireRectification, T::PassAcceptance, T::FailAcceptance, T::AwardPlaque,
+            T::Submit,
+            T::Withdraw,
+            T::Reopen,
+            T::AcceptForReview,
+            T::ReturnForCorrection,
+            T::StartReview,
+            T::FinishReview,
+            T::Shortlist,
+            T::Reject,
+            T::Initiate,
+            T::FilePlan,
+            T::PassMidTerm,
+            T::RequireRectification,
+            T::PassAcceptance,
+            T::FailAcceptance,
+            T::AwardPlaque,
         ];
         for from in Status::ALL {
             for t in all_t {
-                let expected = allowed.iter().find(|(f, tt, _)| *f == from && *tt == t).map(|(_, _, to)| *to);
+                let expected = allowed
+                    .iter()
+                    .find(|(f, tt, _)| *f == from && *tt == t)
+                    .map(|(_, _, to)| *to);
                 assert_eq!(next(from, t), expected, "{from:?} --{t:?}-->");
             }
         }

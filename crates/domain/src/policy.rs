@@ -13,6 +13,8 @@ use crate::role::{Grant, Role};
 pub struct Actor {
     pub user_id: i64,
     pub org_id: Option<i64>,
+    /// The kind of the actor's organisation (`university`, `enterprise`…), when they have one.
+    pub org_kind: Option<String>,
     pub grants: Vec<Grant>,
 }
 
@@ -29,6 +31,45 @@ impl Actor {
 
     fn any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.has(*r))
+    }
+
+    /// Whether the actor holds one of `roles` in organisation `org_id`.
+    fn works_for(&self, org_id: i64, roles: &[Role]) -> bool {
+        self.grants
+            .iter()
+            .any(|g| roles.contains(&g.role) && g.org_id == Some(org_id))
+    }
+
+    /// Whether the actor organises the programme for `field` (office: every field).
+    pub fn runs_field(&self, field: &str) -> bool {
+        self.has(Role::Office)
+            || self
+                .grants
+                .iter()
+                .any(|g| g.role == Role::FieldOrganiser && g.field.as_deref() == Some(field))
+    }
+
+    /// The fields the actor organises, or `None` for all of them (office).
+    pub fn fields_run(&self) -> Option<Vec<String>> {
+        if self.has(Role::Office) {
+            return None;
+        }
+        Some(
+            self.grants
+                .iter()
+                .filter(|g| g.role == Role::FieldOrganiser)
+                .filter_map(|g| g.field.clone())
+                .collect(),
+        )
+    }
+
+    /// Organisations whose applications the actor works on (org admin or staff).
+    pub fn working_orgs(&self) -> Vec<i64> {
+        self.grants
+            .iter()
+            .filter(|g| matches!(g.role, Role::OrgAdmin | Role::OrgStaff))
+            .filter_map(|g| g.org_id)
+            .collect()
     }
 
     /// Organisations this actor administers (org admin grants).
@@ -55,6 +96,16 @@ pub enum Action {
     UserUnlock,
     UserResetPassword,
     AuditRead,
+    CallRead,
+    CallManage,
+    ApplicationCreate,
+    ApplicationRead,
+    /// Edit, submit, withdraw, invite partners, upload attachments: the lead's work.
+    ApplicationEdit,
+    /// A partner's confirmation or refusal, for the organisation in the target.
+    ApplicationRespond,
+    /// Formal check, paper copy receipt, intake lists and exports: the programme's work.
+    ApplicationIntake,
 }
 
 /// The object of the action, with the facts the rules need.
@@ -79,6 +130,24 @@ pub enum Target {
     /// A new user to be created in this organisation.
     NewUser {
         org_id: Option<i64>,
+    },
+    /// A call (批次) of a field; drafts are visible to the field's organisers only.
+    Call {
+        field: String,
+        published: bool,
+    },
+    /// A new application led by this organisation.
+    NewApplication {
+        lead_org_id: i64,
+    },
+    /// An application: its field, lead and the organisations its partner blocks name; whether it
+    /// is still a private draft. `respond_as` is the partner organisation a response is made for.
+    Application {
+        field: String,
+        lead_org_id: i64,
+        partner_org_ids: Vec<i64>,
+        draft: bool,
+        respond_as: Option<i64>,
     },
 }
 
@@ -218,6 +287,52 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
             allow(actor.has(Role::SecurityAdmin) && *id != actor.user_id)
         }
         (AuditRead, Target::Programme) => allow(actor.has(Role::AuditAdmin)),
+        (CallRead, Target::Call { field, published }) => {
+            if *published || actor.runs_field(field) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        (CallManage, Target::Call { field, published }) => {
+            if actor.runs_field(field) {
+                Decision::Allow
+            } else if *published {
+                Decision::Forbidden
+            } else {
+                Decision::Hidden
+            }
+        }
+        (ApplicationCreate, Target::NewApplication { lead_org_id }) => {
+            allow(actor.works_for(*lead_org_id, &[Role::OrgAdmin, Role::OrgStaff]))
+        }
+        (
+            action @ (ApplicationRead | ApplicationEdit | ApplicationRespond | ApplicationIntake),
+            Target::Application {
+                field,
+                lead_org_id,
+                partner_org_ids,
+                draft,
+                respond_as,
+            },
+        ) => {
+            let staff = [Role::OrgAdmin, Role::OrgStaff];
+            // Drafts are the applicant's own: the programme sees an application once submitted.
+            let programme = actor.runs_field(field) && !*draft;
+            let lead = actor.works_for(*lead_org_id, &staff);
+            let partner = partner_org_ids.iter().any(|o| actor.works_for(*o, &staff));
+            if !(programme || lead || partner) {
+                return Decision::Hidden;
+            }
+            allow(match action {
+                ApplicationRead => true,
+                ApplicationEdit => lead,
+                ApplicationRespond => respond_as.is_some_and(|o| {
+                    partner_org_ids.contains(&o) && actor.works_for(o, &[Role::OrgAdmin])
+                }),
+                _ => programme,
+            })
+        }
         // An action paired with the wrong kind of target is a programming error: refuse.
         _ => Decision::Forbidden,
     }
@@ -258,6 +373,16 @@ pub fn capabilities(actor: &Actor) -> Vec<&'static str> {
     add("user.unlock", actor.has(Role::SecurityAdmin));
     add("user.reset_password", actor.has(Role::SecurityAdmin));
     add("audit.read", actor.has(Role::AuditAdmin));
+    let programme = actor.has(Role::Office) || actor.has(Role::FieldOrganiser);
+    add("call.manage", programme);
+    add("application.intake", programme);
+    let in_university = actor.org_kind.as_deref() == Some("university");
+    let staff = !actor.working_orgs().is_empty();
+    add("application.create", staff && in_university);
+    add(
+        "application.partner",
+        actor.has(Role::OrgAdmin) && !in_university && actor.org_id.is_some(),
+    );
     caps
 }
 
@@ -269,6 +394,7 @@ mod tests {
         Actor {
             user_id,
             org_id,
+            org_kind: None,
             grants: roles
                 .iter()
                 .map(|(role, org_id)| Grant {
@@ -362,6 +488,110 @@ mod tests {
             org_id: Some(11),
         };
         assert_eq!(decide(&a, Action::RoleGrant, &other), Decision::Hidden);
+    }
+
+    #[test]
+    fn applications_are_seen_by_lead_partners_and_the_fields_organisers_only() {
+        let app = |respond_as| Target::Application {
+            field: "advanced_semiconductor".into(),
+            lead_org_id: 10,
+            partner_org_ids: vec![20],
+            draft: false,
+            respond_as,
+        };
+        let lead = actor(1, Some(10), &[(Role::OrgStaff, Some(10))]);
+        assert_eq!(
+            decide(&lead, Action::ApplicationEdit, &app(None)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&lead, Action::ApplicationIntake, &app(None)),
+            Decision::Forbidden
+        );
+        let partner = actor(2, Some(20), &[(Role::OrgAdmin, Some(20))]);
+        assert_eq!(
+            decide(&partner, Action::ApplicationRead, &app(None)),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&partner, Action::ApplicationEdit, &app(None)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&partner, Action::ApplicationRespond, &app(Some(20))),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&partner, Action::ApplicationRespond, &app(Some(10))),
+            Decision::Forbidden
+        );
+        let partner_staff = actor(3, Some(20), &[(Role::OrgStaff, Some(20))]);
+        assert_eq!(
+            decide(&partner_staff, Action::ApplicationRespond, &app(Some(20))),
+            Decision::Forbidden
+        );
+        let stranger = actor(4, Some(30), &[(Role::OrgAdmin, Some(30))]);
+        assert_eq!(
+            decide(&stranger, Action::ApplicationRead, &app(None)),
+            Decision::Hidden
+        );
+        let student = actor(5, Some(10), &[(Role::Student, Some(10))]);
+        assert_eq!(
+            decide(&student, Action::ApplicationRead, &app(None)),
+            Decision::Hidden
+        );
+        let mut alliance = actor(6, Some(40), &[(Role::FieldOrganiser, Some(40))]);
+        alliance.grants[0].field = Some("advanced_semiconductor".into());
+        assert_eq!(
+            decide(&alliance, Action::ApplicationIntake, &app(None)),
+            Decision::Allow
+        );
+        alliance.grants[0].field = Some("other_field".into());
+        assert_eq!(
+            decide(&alliance, Action::ApplicationRead, &app(None)),
+            Decision::Hidden
+        );
+        let office = actor(7, Some(50), &[(Role::Office, Some(50))]);
+        assert_eq!(
+            decide(&office, Action::ApplicationIntake, &app(None)),
+            Decision::Allow
+        );
+        let draft = Target::Application {
+            field: "advanced_semiconductor".into(),
+            lead_org_id: 10,
+            partner_org_ids: vec![20],
+            draft: true,
+            respond_as: None,
+        };
+        assert_eq!(
+            decide(&office, Action::ApplicationRead, &draft),
+            Decision::Hidden
+        );
+        assert_eq!(
+            decide(&lead, Action::ApplicationRead, &draft),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn draft_calls_are_hidden_from_everyone_but_their_organisers() {
+        let draft = Target::Call {
+            field: "advanced_semiconductor".into(),
+            published: false,
+        };
+        let published = Target::Call {
+            field: "advanced_semiconductor".into(),
+            published: true,
+        };
+        let uni = actor(1, Some(10), &[(Role::OrgAdmin, Some(10))]);
+        assert_eq!(decide(&uni, Action::CallRead, &draft), Decision::Hidden);
+        assert_eq!(decide(&uni, Action::CallRead, &published), Decision::Allow);
+        assert_eq!(
+            decide(&uni, Action::CallManage, &published),
+            Decision::Forbidden
+        );
+        let office = actor(2, Some(50), &[(Role::Office, Some(50))]);
+        assert_eq!(decide(&office, Action::CallManage, &draft), Decision::Allow);
     }
 
     #[test]

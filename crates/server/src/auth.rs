@@ -128,10 +128,11 @@ pub fn tokens_equal(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub fn actor_of(user: &UserRow, grants: &[GrantRow]) -> Actor {
+pub fn actor_of(user: &UserRow, grants: &[GrantRow], org_kind: Option<String>) -> Actor {
     Actor {
         user_id: user.id,
         org_id: user.org_id,
+        org_kind,
         grants: grants.iter().filter_map(GrantRow::grant).collect(),
     }
 }
@@ -251,7 +252,14 @@ pub async fn resolve(
             .map_err(store)?;
     }
     let grants = users::grants_of(&state.db, user.id).await.map_err(store)?;
-    let actor = actor_of(&user, &grants);
+    let org_kind = match user.org_id {
+        Some(o) => chanjiao_store::orgs::get(&state.db, o)
+            .await
+            .map_err(store)?
+            .map(|o| o.kind),
+        None => None,
+    };
+    let actor = actor_of(&user, &grants, org_kind);
     Ok(CurrentUser {
         user,
         grants,

@@ -5,7 +5,9 @@ pub mod auth;
 pub mod config;
 pub mod dto;
 pub mod error;
+pub mod export;
 pub mod extract;
+pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
@@ -30,7 +32,8 @@ pub use state::AppState;
     info(title = "Chanjiao (产教) API", description = "专精特新产业学院管理平台 API. Session cookie \
     authentication; every state-changing request needs the `X-CSRF-Token` header from \
     `GET /api/auth/session` and a same-origin `Origin`."),
-    tags((name = "auth"), (name = "organizations"), (name = "users"), (name = "audit"), (name = "meta"))
+    tags((name = "auth"), (name = "organizations"), (name = "users"), (name = "audit"), (name = "meta"),
+         (name = "calls"), (name = "applications"), (name = "attachments"), (name = "public"))
 )]
 struct ApiDoc;
 
@@ -42,6 +45,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::users::routes())
         .merge(routes::audit::routes())
         .merge(routes::meta::routes())
+        .merge(routes::calls::routes())
+        .merge(routes::applications::routes())
+        .merge(routes::attachments::routes())
+        .merge(routes::public::routes())
         .split_for_parts()
 }
 

@@ -2,7 +2,10 @@
 //! repositories below run the same SQL text on both wherever the common subset allows, and a
 //! two-arm match where it does not. The whole integration suite runs against both.
 
+pub mod applications;
+pub mod attachments;
 pub mod audit;
+pub mod calls;
 mod db;
 pub mod error;
 pub mod orgs;

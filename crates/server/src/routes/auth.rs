@@ -217,11 +217,11 @@ async fn login(
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
 
-    let actor = actor_of(&user, &grants);
     let org = match user.org_id {
         Some(id) => orgs::get(&state.db, id).await?,
         None => None,
     };
+    let actor = actor_of(&user, &grants, org.as_ref().map(|o| o.kind.clone()));
     let me = Me::new(&user, org.as_ref(), &grants, &actor);
     let mut res = Json(SessionInfo {
         csrf_token: csrf,

@@ -1,7 +1,11 @@
 //! One module per domain area; each exposes `routes()` for the OpenAPI router.
 
+pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod calls;
 pub mod meta;
 pub mod organizations;
+pub mod public;
 pub mod users;

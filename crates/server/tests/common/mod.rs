@@ -12,10 +12,13 @@ use chanjiao_server::{AppState, Settings};
 use chanjiao_store::{Db, orgs, users};
 use serde_json::{Value, json};
 
+pub mod programme;
+
 pub const PASSWORD: &str = "Test@Pass123";
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub state: AppState,
     pub db: Db,
     pub base: String,
     _dir: Option<tempfile::TempDir>,
@@ -96,22 +99,33 @@ impl TestApp {
 
     async fn start(
         db: Db,
-        settings: Settings,
+        mut settings: Settings,
         dir: Option<tempfile::TempDir>,
         pg_cleanup: Option<(String, String)>,
     ) -> TestApp {
         db.migrate().await.expect("migrate");
+        if let Some(d) = &dir {
+            settings.data_dir = d.path().to_path_buf();
+        } else {
+            settings.data_dir =
+                std::env::temp_dir().join(format!("chanjiao-test-files-{}", random_suffix()));
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState::new(db.clone(), settings);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(chanjiao_server::serve_on(listener, state, async move {
-            let _ = rx.await;
-        }));
+        tokio::spawn(chanjiao_server::serve_on(
+            listener,
+            state.clone(),
+            async move {
+                let _ = rx.await;
+            },
+        ));
         TestApp {
             addr,
+            state,
             db,
             base: format!("http://{addr}"),
             _dir: dir,
@@ -394,6 +408,33 @@ impl Client {
     pub async fn delete(&self, path: &str) -> Res {
         self.send(self.unsafe_req(reqwest::Method::DELETE, path))
             .await
+    }
+
+    /// Uploads `bytes` as a multipart `file` named `name`, with `kind`.
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>, kind: &str) -> Res {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new()
+            .part("file", part)
+            .text("kind", kind.to_owned());
+        self.send(self.unsafe_req(reqwest::Method::POST, path).multipart(form))
+            .await
+    }
+
+    /// Raw GET returning status, headers and bytes (downloads).
+    pub async fn get_bytes(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (
+            status,
+            headers,
+            r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        )
     }
 
     pub async fn request(&self, method: &str, path: &str, body: Option<Value>) -> Res {

@@ -1,0 +1,93 @@
+//! Rendering speed of the 申报书 PDF.
+//!
+//! `cargo run --release -p chanjiao-docs --example pdf_bench`
+//!
+//! Prints the first (cold) render, which includes finding and indexing the fonts, the mean, p50
+//! and p95 of 50 warm renders of a full application (~30 KB of text, two partners), and the total
+//! time of a batch of 150 renders. `--out DIR` also writes the sample PDF and DOCX there.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1);
+    let form = common::complete_form();
+    let meta = common::meta();
+    println!(
+        "sample: {} bytes of form JSON, {} partners",
+        common::text_bytes(&form),
+        form.partners.len()
+    );
+
+    let t = Instant::now();
+    let pdf = chanjiao_docs::application_pdf(&form, &meta).expect("render");
+    let cold = t.elapsed();
+    println!(
+        "first render (cold, incl. font discovery): {:.1} ms, {} bytes",
+        ms(cold),
+        pdf.len()
+    );
+
+    let mut times: Vec<Duration> = (0..50)
+        .map(|i| {
+            let mut m = meta.clone();
+            m.version = 3 + i; // different data every time, as in production
+            let t = Instant::now();
+            let pdf = chanjiao_docs::application_pdf(&form, &m).expect("render");
+            let d = t.elapsed();
+            assert!(pdf.len() > 10_000);
+            d
+        })
+        .collect();
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "warm renders (n=50): mean {:.1} ms, p50 {:.1} ms, p95 {:.1} ms",
+        ms(mean),
+        ms(pct(0.5)),
+        ms(pct(0.95))
+    );
+
+    let t = Instant::now();
+    for i in 0..150 {
+        let mut m = meta.clone();
+        m.application_no = format!("SQ-2022-{:04}", i + 1);
+        chanjiao_docs::application_pdf(&form, &m).expect("render");
+    }
+    let batch = t.elapsed();
+    println!(
+        "batch of 150 renders: {:.2} s total ({:.1} ms each)",
+        batch.as_secs_f64(),
+        ms(batch) / 150.0
+    );
+
+    let t = Instant::now();
+    let docx = chanjiao_docs::application_docx(&form, &meta).expect("docx");
+    println!(
+        "docx render: {:.1} ms, {} bytes",
+        ms(t.elapsed()),
+        docx.len()
+    );
+
+    if let Some(dir) = out_dir {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("application.pdf"), &pdf).unwrap();
+        std::fs::write(dir.join("application.docx"), &docx).unwrap();
+        let mut draft = meta.clone();
+        draft.draft = true;
+        std::fs::write(
+            dir.join("draft.pdf"),
+            chanjiao_docs::application_pdf(&form, &draft).unwrap(),
+        )
+        .unwrap();
+        println!("wrote {}", dir.display());
+    }
+}

@@ -1,0 +1,406 @@
+//! What needs no login: partner invitations (register and answer) and the verification page
+//! behind the QR code printed on every page of the 申报书.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chanjiao_domain::FieldError;
+use chanjiao_domain::account::parse_login;
+use chanjiao_domain::application::PartnerBlock;
+use chanjiao_domain::org::OrganizationDraft;
+use chanjiao_domain::role::{Grant, Role};
+use chanjiao_domain::validate::bounded_text;
+use chanjiao_store::applications as apps;
+use chanjiao_store::audit::{self, NewEvent};
+use chanjiao_store::{StoreError, calls, orgs, users};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{
+    ANON_CSRF_COOKIE, CSRF_HEADER, cookie, hash_password_blocking, token_hash, tokens_equal,
+};
+use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::extract::{ApiJson, ApiQuery, ClientInfo, header_str};
+use crate::routes::applications::{DecisionInput, parse_decision, parse_form};
+use crate::routes::organizations::OrganizationInput;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(invite))
+        .routes(routes!(accept))
+        .routes(routes!(verify))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InviteView {
+    pub application_id: i64,
+    pub lead_name: String,
+    pub call_title: String,
+    #[schema(value_type = Object)]
+    pub partner: PartnerBlock,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn invalid_invite() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "invite_invalid",
+        "邀请链接无效、已使用或已过期",
+    )
+}
+
+async fn live_invite(state: &AppState, token: &str) -> ApiResult<apps::InviteRow> {
+    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(invalid_invite());
+    }
+    apps::invite_by_token(&state.db, &token_hash(token))
+        .await?
+        .filter(|i| i.used_at.is_none() && i.expires_at > Utc::now())
+        .ok_or_else(invalid_invite)
+}
+
+/// What an invitation is for.
+#[utoipa::path(get, path = "/api/public/invites/{token}", tag = "public", params(("token" = String, Path)),
+    responses((status = 200, body = InviteView), (status = 404, body = ErrorBody)))]
+async fn invite(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<Json<InviteView>> {
+    let inv = live_invite(&state, &token).await?;
+    let row = apps::get(&state.db, inv.application_id)
+        .await?
+        .ok_or_else(invalid_invite)?;
+    let call = calls::get(&state.db, row.call_id)
+        .await?
+        .ok_or_else(invalid_invite)?;
+    let form = parse_form(&row.form);
+    let partner = form
+        .partners
+        .get(inv.partner_index as usize)
+        .cloned()
+        .unwrap_or_default();
+    Ok(Json(InviteView {
+        application_id: row.id,
+        lead_name: row.lead_name,
+        call_title: call.title,
+        partner,
+        expires_at: inv.expires_at,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAccount {
+    pub login: String,
+    pub name: String,
+    pub password: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvite {
+    pub organization: OrganizationInput,
+    pub admin: AdminAccount,
+    /// confirm | decline.
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    pub org_id: i64,
+    pub login: String,
+}
+
+fn nested(prefix: &str, errors: Vec<FieldProblem>) -> Vec<FieldProblem> {
+    errors
+        .into_iter()
+        .map(|mut f| {
+            f.field = format!("{prefix}.{}", f.field);
+            f
+        })
+        .collect()
+}
+
+/// Registers the invited organisation and its admin account, records its answer and binds the
+/// partner block to it. The link works once.
+#[utoipa::path(post, path = "/api/public/invites/{token}/accept", tag = "public", params(("token" = String, Path)), request_body = AcceptInvite,
+    responses((status = 201, body = Accepted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn accept(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    ApiJson(input): ApiJson<AcceptInvite>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let sent = header_str(&headers, CSRF_HEADER).unwrap_or("");
+    let anon = cookie(&headers, ANON_CSRF_COOKIE).unwrap_or("");
+    if anon.is_empty() || !tokens_equal(sent, anon) {
+        return Err(ApiError::csrf());
+    }
+    let inv = live_invite(&state, &token).await?;
+    let mut errors = Vec::new();
+    let org = OrganizationDraft::from(input.organization)
+        .validate()
+        .map_err(|e| {
+            errors.extend(nested(
+                "organization",
+                e.into_iter()
+                    .map(|(f, e)| FieldProblem::from_error(f, e))
+                    .collect(),
+            ));
+        });
+    if let Ok(o) = &org
+        && matches!(o.kind.as_str(), "office" | "alliance" | "university")
+    {
+        errors.push(FieldProblem::from_error(
+            "organization.kind",
+            FieldError::new("invalid_choice", "联合申报单位不能是高校、中心或联盟"),
+        ));
+    }
+    let login = parse_login(&input.admin.login)
+        .map_err(|e| errors.push(FieldProblem::from_error("admin.login", e)))
+        .ok();
+    let name = bounded_text("姓名", &input.admin.name, 50, true)
+        .map_err(|e| errors.push(FieldProblem::from_error("admin.name", e)))
+        .ok();
+    if let Err(e) = state
+        .settings
+        .password
+        .check(&input.admin.password, login.as_deref().unwrap_or(""))
+    {
+        errors.push(FieldProblem::from_error("admin.password", e));
+    }
+    let phone = input
+        .admin
+        .phone
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|p| {
+            chanjiao_domain::validate::Phone::parse(p)
+                .map(|p| p.as_str().to_owned())
+                .map_err(|e| errors.push(FieldProblem::from_error("admin.phone", e)))
+                .ok()
+        });
+    let email = input
+        .admin
+        .email
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|m| {
+            chanjiao_domain::validate::Email::parse(m)
+                .map(|m| m.as_str().to_owned())
+                .map_err(|e| errors.push(FieldProblem::from_error("admin.email", e)))
+                .ok()
+        });
+    let decision = DecisionInput {
+        decision: input.decision,
+        reason: input.reason,
+    };
+    let decided = parse_decision(&decision)
+        .map_err(|e| errors.extend(e.fields))
+        .ok();
+    let (Ok(org), Some(login), Some(name), Some((status, reason)), true) =
+        (org, login, name, decided, errors.is_empty())
+    else {
+        return Err(ApiError::validation(errors));
+    };
+    let row = apps::get(&state.db, inv.application_id)
+        .await?
+        .ok_or_else(invalid_invite)?;
+    let hash = hash_password_blocking(input.admin.password).await?;
+
+    let mut tx = state.db.begin().await?;
+    if !apps::use_invite(&mut tx, inv.id).await? {
+        return Err(invalid_invite());
+    }
+    let org_row = orgs::insert(&mut tx, &org).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::field(
+            "organization.uscc",
+            FieldError::new(
+                "uscc_taken",
+                "该统一社会信用代码已登记：请由该单位已有账号登录后确认",
+            ),
+        ),
+        e => e.into(),
+    })?;
+    apps::use_invite_bind(&mut tx, inv.id, org_row.id).await?;
+    let user = users::insert(
+        &mut tx,
+        &users::NewUser {
+            login: login.clone(),
+            name,
+            password_hash: hash,
+            org_id: Some(org_row.id),
+            phone,
+            email,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::field(
+            "admin.login",
+            FieldError::new("login_taken", "该登录名已被使用"),
+        ),
+        e => e.into(),
+    })?;
+    users::insert_grant(
+        &mut tx,
+        user.id,
+        &Grant {
+            role: Role::OrgAdmin,
+            org_id: Some(org_row.id),
+            field: None,
+        },
+        None,
+    )
+    .await?;
+    // Bind the partner block to the new organisation and record its answer.
+    let mut form = parse_form(
+        &apps::get_tx(&mut tx, row.id)
+            .await?
+            .ok_or_else(invalid_invite)?
+            .form,
+    );
+    let category = org.srdi_level.map(|l| l.as_str().to_owned());
+    if let Some(block) = form.partners.get_mut(inv.partner_index as usize) {
+        block.org_id = Some(org_row.id);
+        if block.uscc.is_empty() {
+            block.uscc = org_row.uscc.clone();
+        }
+    }
+    let named: Vec<(i64, Option<String>)> = form
+        .partners
+        .iter()
+        .filter_map(|p| {
+            p.org_id.map(|o| {
+                (
+                    o,
+                    p.category
+                        .clone()
+                        .or_else(|| (o == org_row.id).then(|| category.clone()).flatten()),
+                )
+            })
+        })
+        .collect();
+    apps::replace_form(
+        &mut tx,
+        row.id,
+        &serde_json::to_string(&form).map_err(|_| ApiError::internal())?,
+    )
+    .await?;
+    apps::sync_partners(&mut tx, row.id, &named).await?;
+    apps::respond(
+        &mut tx,
+        row.id,
+        org_row.id,
+        status,
+        reason.as_deref(),
+        user.id,
+    )
+    .await?;
+    let base = NewEvent {
+        actor_id: Some(user.id),
+        actor_login: Some(login.clone()),
+        org_id: Some(org_row.id),
+        ip: client.ip.clone(),
+        request_id: client.request_id.clone(),
+        result: audit::result::SUCCESS,
+        ..Default::default()
+    };
+    for (action, object_type, object_id, detail) in [
+        (
+            "org.create",
+            "organization",
+            org_row.id,
+            serde_json::json!({ "via": "invite", "name": org_row.name, "uscc": org_row.uscc }),
+        ),
+        (
+            "user.create",
+            "user",
+            user.id,
+            serde_json::json!({ "via": "invite", "login": login }),
+        ),
+        (
+            "application.partner_decision",
+            "application",
+            row.id,
+            serde_json::json!({ "org_id": org_row.id, "status": status, "reason": reason, "via": "invite" }),
+        ),
+    ] {
+        let mut e = base.clone();
+        e.action = action.into();
+        e.object_type = Some(object_type.into());
+        e.object_id = Some(object_id.to_string());
+        e.detail = detail;
+        audit::append(&mut tx, e).await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Accepted {
+            org_id: org_row.id,
+            login,
+        }),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyParams {
+    pub number: String,
+    pub version: i32,
+    pub hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Verification {
+    pub number: String,
+    pub version: i32,
+    /// A submitted version with this number, version and hash exists.
+    pub found: bool,
+    /// It is the version the programme is processing now.
+    pub is_latest: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub call_title: Option<String>,
+}
+
+/// Checks a printed 申报书 against the submitted versions (the QR code's target).
+#[utoipa::path(get, path = "/api/public/verify", tag = "public", params(VerifyParams),
+    responses((status = 200, body = Verification)))]
+async fn verify(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<VerifyParams>,
+) -> ApiResult<Json<Verification>> {
+    let hash = p.hash.trim().to_lowercase();
+    let mut out = Verification {
+        number: p.number.clone(),
+        version: p.version,
+        found: false,
+        is_latest: false,
+        submitted_at: None,
+        call_title: None,
+    };
+    if hash.len() < 8 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(Json(out));
+    }
+    if let Some(row) = apps::find_by_number(&state.db, p.number.trim()).await?
+        && let Some(v) = apps::versions(&state.db, row.id)
+            .await?
+            .into_iter()
+            .find(|v| v.version == p.version && v.content_hash.starts_with(&hash))
+    {
+        out.found = true;
+        out.is_latest = row.submitted_version == Some(v.version);
+        out.submitted_at = Some(v.submitted_at);
+        out.call_title = calls::get(&state.db, row.call_id).await?.map(|c| c.title);
+    }
+    Ok(Json(out))
+}
