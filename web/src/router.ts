@@ -13,6 +13,25 @@ export const router = createRouter({
       component: () => import('./views/login/LoginView.vue'),
       meta: { public: true, title: 'login.heading' },
     },
+    // Public pages (no login): calls, partner invitations, verification of printed versions.
+    {
+      path: '/calls',
+      name: 'calls-public',
+      component: () => import('./views/calls/PublicCallsView.vue'),
+      meta: { public: true, title: 'calls.public_title' },
+    },
+    {
+      path: '/invite/:token',
+      name: 'invite',
+      component: () => import('./views/public/InviteView.vue'),
+      meta: { public: true, title: 'invite.title' },
+    },
+    {
+      path: '/verify',
+      name: 'verify',
+      component: () => import('./views/public/VerifyView.vue'),
+      meta: { public: true, title: 'verify.title' },
+    },
     {
       path: '/',
       component: AppFrame,
@@ -47,6 +66,42 @@ export const router = createRouter({
           name: 'audit',
           component: () => import('./views/audit/AuditLogView.vue'),
           meta: { title: 'nav.audit', capability: 'audit.read' },
+        },
+        {
+          path: 'call-admin',
+          name: 'call-admin',
+          component: () => import('./views/calls/CallManageView.vue'),
+          meta: { title: 'nav.call_admin', capability: 'call.manage' },
+        },
+        {
+          path: 'applications',
+          name: 'my-applications',
+          component: () => import('./views/applications/MyApplicationsView.vue'),
+          meta: { title: 'nav.my_applications', capability: 'application.create' },
+        },
+        {
+          path: 'applications/:id(\\d+)/edit',
+          name: 'application-edit',
+          component: () => import('./views/applications/ApplicationEditView.vue'),
+          meta: { title: 'application.edit_title', capability: 'application.create' },
+        },
+        {
+          path: 'partner-applications',
+          name: 'partner-applications',
+          component: () => import('./views/applications/PartnerApplicationsView.vue'),
+          meta: { title: 'nav.partner_applications', capability: 'application.partner' },
+        },
+        {
+          path: 'intake',
+          name: 'intake',
+          component: () => import('./views/intake/IntakeListView.vue'),
+          meta: { title: 'nav.intake', capability: 'application.intake' },
+        },
+        {
+          path: 'intake/:id(\\d+)',
+          name: 'intake-detail',
+          component: () => import('./views/intake/IntakeDetailView.vue'),
+          meta: { title: 'intake.detail_title', capability: 'application.intake' },
         },
         {
           path: 'forbidden',

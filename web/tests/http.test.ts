@@ -157,6 +157,21 @@ describe('request()', () => {
     expect(init?.body).toBe('{"name":"x","city":null}')
   })
 
+  it('upload sends multipart with the CSRF token and lets fetch set the boundary', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 9 }))
+    const form = new FormData()
+    form.append('kind', 'notice')
+    form.append('file', new Blob(['%PDF-1.4']), 'a.pdf')
+    await http.upload('/api/calls/1/attachments', form)
+    const [url, init] = fetchMock.mock.calls[0]!
+    const headers = init?.headers as Record<string, string>
+    expect(url).toBe('/api/calls/1/attachments')
+    expect(init?.method).toBe('POST')
+    expect(headers['X-CSRF-Token']).toBe('tok-1')
+    expect(headers['Content-Type']).toBeUndefined()
+    expect(init?.body).toBe(form)
+  })
+
   it('204 resolves to undefined', async () => {
     fetchMock.mockResolvedValue(new Response(null, { status: 204 }))
     await expect(http.post('/api/auth/logout')).resolves.toBeUndefined()

@@ -60,4 +60,22 @@ describe('catalogues', () => {
       expect(en.errors).toHaveProperty(c)
     }
   })
+  it('every calls/applications error code and status has a translation', () => {
+    const codes =
+      'deadline_passed already_submitted stale_revision application_exists srdi_partner_required partners_required partner_not_confirmed direction_not_in_call commitment_required office_meeting_required invalid_file_type file_too_large application_files_too_large invite_invalid correction_due_required reasons_required not_open'.split(
+        ' ',
+      )
+    for (const c of codes) {
+      expect(zhCN.errors).toHaveProperty(c)
+      expect(en.errors).toHaveProperty(c)
+    }
+    expect(zhCN.errors.partner_not_confirmed).toBe('联合申报单位尚未确认')
+    expect(zhCN.errors.not_open).toBe('该批次尚未开放或已截止')
+    const statuses = 'draft submitted returned accepted_for_review under_review reviewed shortlisted not_selected initiated under_construction mid_term_passed rectify accepted acceptance_failed plaque_awarded withdrawn'.split(' ')
+    for (const s of statuses) {
+      expect(zhCN.app_status).toHaveProperty(s)
+      expect(en.app_status).toHaveProperty(s)
+    }
+    expect(zhCN.app_status.accepted_for_review).toBe('形式审查通过')
+  })
 })

@@ -181,17 +181,22 @@ async function readBody(res: Response): Promise<unknown> {
 async function send(path: string, opts: RequestOptions, csrf: string): Promise<Response> {
   const method = opts.method ?? 'GET'
   const headers: Record<string, string> = { Accept: 'application/json' }
+  const multipart = typeof FormData !== 'undefined' && opts.body instanceof FormData
   if (method !== 'GET') {
-    headers['Content-Type'] = 'application/json'
+    // Multipart bodies get their Content-Type (with the boundary) from fetch itself.
+    if (!multipart) headers['Content-Type'] = 'application/json'
     headers['X-CSRF-Token'] = csrf
   }
+  let body: BodyInit | undefined
+  // POST/PUT always carry a JSON document ("{}" when there is nothing to say); GET/DELETE none.
+  if (multipart) body = opts.body as FormData
+  else if (method === 'POST' || method === 'PUT') body = JSON.stringify(opts.body ?? {})
   try {
     return await fetch(path + buildQuery(opts.query), {
       method,
       headers,
       credentials: 'same-origin',
-      // POST/PUT always carry a JSON document ("{}" when there is nothing to say); GET/DELETE none.
-      body: method === 'POST' || method === 'PUT' ? JSON.stringify(opts.body ?? {}) : undefined,
+      body,
       signal: opts.signal,
     })
   } catch (e) {
@@ -231,4 +236,7 @@ export const http = {
     request<T>(path, { ...opts, method: 'PUT', body }),
   del: <T = void>(path: string, opts: Omit<RequestOptions, 'method'> = {}) =>
     request<T>(path, { ...opts, method: 'DELETE' }),
+  /** multipart/form-data POST (file uploads); same CSRF, error and auth handling as JSON calls. */
+  upload: <T>(path: string, form: FormData, opts: Omit<RequestOptions, 'method' | 'body'> = {}) =>
+    request<T>(path, { ...opts, method: 'POST', body: form }),
 }
