@@ -136,6 +136,10 @@ pub enum Target {
         field: String,
         published: bool,
     },
+    /// A call to be opened in this field.
+    NewCall {
+        field: String,
+    },
     /// A new application led by this organisation.
     NewApplication {
         lead_org_id: i64,
@@ -303,6 +307,7 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
                 Decision::Hidden
             }
         }
+        (CallManage, Target::NewCall { field }) => allow(actor.runs_field(field)),
         (ApplicationCreate, Target::NewApplication { lead_org_id }) => {
             allow(actor.works_for(*lead_org_id, &[Role::OrgAdmin, Role::OrgStaff]))
         }

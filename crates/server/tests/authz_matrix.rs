@@ -50,7 +50,9 @@ fn expect(route: &str, who: Who, case: Case) -> Option<Expect> {
     let public = matches!(
         route,
         "GET /api/auth/session" | "POST /api/auth/login" | "GET /api/meta"
-    );
+    ) || route.starts_with("GET /api/public/")
+        || route.starts_with("POST /api/public/")
+        || route == "GET /api/meta/application";
     if public {
         return Some(Public);
     }
@@ -59,6 +61,8 @@ fn expect(route: &str, who: Who, case: Case) -> Option<Expect> {
         return Some(Unauthenticated);
     };
     let member_of_a = matches!(r, OrgAdmin | OrgStaff | Student);
+    let programme = matches!(r, Office | FieldOrganiser);
+    let lead_staff = matches!(r, OrgAdmin | OrgStaff);
     let own_or_hidden = |allowed_on_own: Expect| match case {
         Case::Own => allowed_on_own,
         _ => Hidden,
@@ -121,6 +125,78 @@ fn expect(route: &str, who: Who, case: Case) -> Option<Expect> {
                 Forbidden
             }
         }
+        // Calls: "own" is a published call, "other" a draft.
+        "GET /api/calls" | "GET /api/applications" | "GET /api/directory/organizations" => Allowed,
+        "POST /api/calls" | "GET /api/applications/export.xlsx" => {
+            if programme {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        "GET /api/calls/{id}" => match case {
+            Case::Missing => Hidden,
+            Case::Own => Allowed,
+            Case::Other => {
+                if programme {
+                    Allowed
+                } else {
+                    Hidden
+                }
+            }
+        },
+        "PUT /api/calls/{id}"
+        | "POST /api/calls/{id}/extensions"
+        | "GET /api/calls/{id}/extensions"
+        | "POST /api/calls/{id}/attachments" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own => Forbidden,
+            Case::Other => Hidden,
+        },
+        // Applications: "own" is led by organisation A, "other" by another university; both
+        // submitted, so the programme sees them.
+        "POST /api/applications" => {
+            if matches!(r, OrgAdmin | OrgStaff) {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        "GET /api/applications/{id}"
+        | "GET /api/applications/{id}/versions"
+        | "GET /api/applications/{id}/versions/{version}"
+        | "GET /api/attachments/{id}" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if lead_staff => Allowed,
+            _ => Hidden,
+        },
+        "PUT /api/applications/{id}/form"
+        | "POST /api/applications/{id}/submit"
+        | "POST /api/applications/{id}/withdraw"
+        | "POST /api/applications/{id}/invites"
+        | "POST /api/applications/{id}/attachments"
+        | "DELETE /api/attachments/{id}" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Forbidden,
+            Case::Own if lead_staff => Allowed,
+            _ => Hidden,
+        },
+        "POST /api/applications/{id}/partners/{org_id}/decision" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Forbidden,
+            Case::Own if lead_staff => Forbidden,
+            _ => Hidden,
+        },
+        "POST /api/applications/{id}/formal-check" | "POST /api/applications/{id}/paper-copy" => {
+            match case {
+                Case::Missing => Hidden,
+                _ if programme => Allowed,
+                Case::Own if lead_staff => Forbidden,
+                _ => Hidden,
+            }
+        }
         _ => return None,
     })
 }
@@ -140,6 +216,13 @@ struct World {
     b: i64,
     user_a: i64,
     user_b: i64,
+    call_published: i64,
+    call_draft: i64,
+    app_own: i64,
+    app_other: i64,
+    partner: i64,
+    att_own: i64,
+    att_other: i64,
 }
 
 const MISSING: i64 = 987_654;
@@ -177,12 +260,95 @@ async fn setup(app: &TestApp) -> World {
     }
     let user_a = app.user("target.a", Role::OrgStaff, Some(a)).await;
     let user_b = app.user("target.b", Role::OrgStaff, Some(b)).await;
+    // Calls and applications, written straight to the store.
+    let office_client = app.login(login_of(Who::R(Role::Office))).await;
+    let now = chrono::Utc::now();
+    // The deadline has passed, so no request of the matrix can withdraw or submit anything.
+    let mut call = common::programme::call_json(
+        now - chrono::Duration::days(1),
+        now - chrono::Duration::days(10),
+    );
+    let call_published = office_client.post("/api/calls", call.clone()).await.body["id"]
+        .as_i64()
+        .unwrap();
+    call["status"] = json!("draft");
+    let call_draft = office_client.post("/api/calls", call).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let other_uni = app.org("university", "丙大学", 5).await;
+    let partner = app.org("enterprise", "丁企业", 6).await;
+    let app_own = submitted_application(app, call_published, a, partner).await;
+    let app_other = submitted_application(app, call_published, other_uni, partner).await;
+    let att_own = stored_attachment(app, app_own).await;
+    let att_other = stored_attachment(app, app_other).await;
     World {
         a,
         b,
         user_a,
         user_b,
+        call_published,
+        call_draft,
+        app_own,
+        app_other,
+        partner,
+        att_own,
+        att_other,
     }
+}
+
+async fn submitted_application(app: &TestApp, call: i64, lead: i64, partner: i64) -> i64 {
+    use chanjiao_store::applications as apps;
+    let form = common::programme::complete_form(partner).to_string();
+    let mut tx = app.db.begin().await.unwrap();
+    let keys = apps::KeyColumns {
+        lead_name: "某大学".into(),
+        ..Default::default()
+    };
+    let new = apps::NewApplication { call_id: call, lead_org_id: lead, form: &form, schema: 1, keys: &keys, number_prefix: "SQ-2026-", by: 1 };
+    let row = apps::insert(&mut tx, &new)
+        .await
+        .unwrap();
+    apps::sync_partners(&mut tx, row.id, &[(partner, Some("little_giant".into()))])
+        .await
+        .unwrap();
+    apps::set_status(&mut tx, row.id, &["draft"], "submitted")
+        .await
+        .unwrap()
+        .unwrap();
+    apps::freeze_version(&mut tx, row.id, 1, &form, &"ab".repeat(32), 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    row.id
+}
+
+async fn stored_attachment(app: &TestApp, application: i64) -> i64 {
+    use chanjiao_store::attachments::{self, NewAttachment};
+    let (key, sha) = app
+        .state
+        .files
+        .put(b"%PDF-1.7 matrix".to_vec())
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let row = attachments::insert(
+        &mut tx,
+        &NewAttachment {
+            owner_type: "application",
+            owner_id: application,
+            kind: "evidence",
+            filename: "佐证.pdf",
+            content_type: "application/pdf",
+            size: 15,
+            sha256: &sha,
+            storage_key: &key,
+            uploaded_by: 1,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    row.id
 }
 
 /// A grant of the target user to revoke, created afresh if an earlier request revoked it.
@@ -219,15 +385,34 @@ async fn request(
         Case::Other => (w.b, w.user_b, w.b),
         Case::Missing => (MISSING, MISSING, w.a),
     };
-    let mut path = template.replace(
-        "{id}",
-        &if template.starts_with("/api/users") {
-            user
-        } else {
-            org
+    let id = if template.starts_with("/api/users") {
+        user
+    } else if template.starts_with("/api/calls") {
+        match case {
+            Case::Own => w.call_published,
+            Case::Other => w.call_draft,
+            Case::Missing => MISSING,
         }
-        .to_string(),
-    );
+    } else if template.starts_with("/api/applications") {
+        match case {
+            Case::Own => w.app_own,
+            Case::Other => w.app_other,
+            Case::Missing => MISSING,
+        }
+    } else if template.contains("/attachments/") {
+        match case {
+            Case::Own => w.att_own,
+            Case::Other => w.att_other,
+            Case::Missing => MISSING,
+        }
+    } else {
+        org
+    };
+    let mut path = template
+        .replace("{id}", &id.to_string())
+        .replace("{org_id}", &w.partner.to_string())
+        .replace("{version}", "1")
+        .replace("{token}", &"ab".repeat(32));
     if template.contains("{grant_id}") {
         let gid = if case == Case::Missing {
             MISSING
@@ -258,6 +443,32 @@ async fn request(
         ),
         "POST /api/users/{id}/unlock" => Some(json!({})),
         "POST /api/users/{id}/password" => Some(json!({ "new_password": "weak" })),
+        "POST /api/calls" | "PUT /api/calls/{id}" => {
+            let mut c = common::programme::call_json(chrono::Utc::now(), chrono::Utc::now());
+            c["title"] = json!("");
+            Some(c)
+        }
+        "POST /api/calls/{id}/extensions" => {
+            Some(json!({ "org_id": null, "deadline": "2000-01-01T00:00:00Z", "reason": "" }))
+        }
+        "POST /api/calls/{id}/attachments" | "POST /api/applications/{id}/attachments" => {
+            Some(json!({}))
+        }
+        "POST /api/applications" => Some(json!({ "call_id": w.call_published })),
+        "PUT /api/applications/{id}/form" => Some(json!({ "revision": 0, "form": {} })),
+        "POST /api/applications/{id}/submit" => Some(json!({ "revision": 0 })),
+        "POST /api/applications/{id}/withdraw" => Some(json!({})),
+        "POST /api/applications/{id}/invites" => Some(json!({ "index": 0 })),
+        "POST /api/applications/{id}/partners/{org_id}/decision" => {
+            Some(json!({ "decision": "confirm", "reason": "" }))
+        }
+        "POST /api/applications/{id}/formal-check" => {
+            Some(json!({ "decision": "return", "reasons": "", "correction_due": null }))
+        }
+        "POST /api/applications/{id}/paper-copy" => Some(
+            json!({ "received_on": "2022-12-01", "courier": "", "tracking_no": "", "printed_hash": "x" }),
+        ),
+        "POST /api/public/invites/{token}/accept" => Some(json!({})),
         _ => None,
     };
     (method.to_owned(), path, body)
@@ -272,7 +483,7 @@ async fn authorisation_matrix(app: TestApp) {
             routes.insert(format!("{} {path}", method.to_uppercase()));
         }
     }
-    assert!(routes.len() >= 17, "{routes:?}");
+    assert!(routes.len() >= 45, "{} routes: {routes:?}", routes.len());
     let mut whos = vec![Who::Anonymous];
     whos.extend(Role::ALL.map(Who::R));
     let mut mismatches = Vec::new();

@@ -43,16 +43,19 @@ pub struct KeyColumns {
     pub direction: Option<String>,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    call_id: i64,
-    lead_org_id: i64,
-    form: &str,
-    schema: i32,
-    keys: &KeyColumns,
-    number_prefix: &str,
-    by: i64,
-) -> Result<AppRow> {
+/// A new draft application.
+pub struct NewApplication<'a> {
+    pub call_id: i64,
+    pub lead_org_id: i64,
+    pub form: &'a str,
+    pub schema: i32,
+    pub keys: &'a KeyColumns,
+    /// The number is this prefix and the zero-padded id (`SQ-2022-00001`).
+    pub number_prefix: &'a str,
+    pub by: i64,
+}
+
+pub async fn insert(tx: &mut Tx, n: &NewApplication<'_>) -> Result<AppRow> {
     let now = crate::now();
     on_tx!(tx, |c| {
         let (id,): (i64,) = sqlx::query_as(
@@ -60,19 +63,19 @@ pub async fn insert(
              institution_type, direction, created_by, created_at, updated_at) \
              VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
-        .bind(call_id)
-        .bind(lead_org_id)
-        .bind(form)
-        .bind(schema)
-        .bind(&keys.lead_name)
-        .bind(&keys.institution_type)
-        .bind(&keys.direction)
-        .bind(by)
+        .bind(n.call_id)
+        .bind(n.lead_org_id)
+        .bind(n.form)
+        .bind(n.schema)
+        .bind(&n.keys.lead_name)
+        .bind(&n.keys.institution_type)
+        .bind(&n.keys.direction)
+        .bind(n.by)
         .bind(now)
         .fetch_one(&mut *c)
         .await?;
         sqlx::query_as("UPDATE applications SET number = $1 WHERE id = $2 RETURNING *")
-            .bind(format!("{number_prefix}{id:05}"))
+            .bind(format!("{}{id:05}", n.number_prefix))
             .bind(id)
             .fetch_one(&mut *c)
             .await
@@ -382,29 +385,31 @@ pub struct InviteRow {
     pub org_id: Option<i64>,
 }
 
-pub async fn insert_invite(
-    tx: &mut Tx,
-    id: i64,
-    token_hash: &str,
-    index: i32,
-    name: &str,
-    email: &str,
-    expires_at: DateTime<Utc>,
-    by: i64,
-) -> Result<()> {
+/// A single-use invitation for the partner block at `index`.
+pub struct NewInvite<'a> {
+    pub application_id: i64,
+    pub token_hash: &'a str,
+    pub index: i32,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub by: i64,
+}
+
+pub async fn insert_invite(tx: &mut Tx, n: &NewInvite<'_>) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
             "INSERT INTO partner_invites (application_id, token_hash, partner_index, partner_name, contact_email, \
              created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(id)
-        .bind(token_hash)
-        .bind(index)
-        .bind(name)
-        .bind(email)
-        .bind(by)
+        .bind(n.application_id)
+        .bind(n.token_hash)
+        .bind(n.index)
+        .bind(n.name)
+        .bind(n.email)
+        .bind(n.by)
         .bind(crate::now())
-        .bind(expires_at)
+        .bind(n.expires_at)
         .execute(&mut *c)
         .await
         .map(|_| ())

@@ -545,16 +545,18 @@ async fn create(
     let json = serde_json::to_string(&form).map_err(|_| ApiError::internal())?;
     let year = call.deadline.with_timezone(&shanghai()).format("%Y");
     let mut tx = state.db.begin().await?;
-    let row = apps::insert(
-        &mut tx,
-        call.id,
+    let keys = keys_of(&form);
+    let prefix = format!("SQ-{year}-");
+    let new = apps::NewApplication {
+        call_id: call.id,
         lead_org_id,
-        &json,
-        FORM_SCHEMA_VERSION,
-        &keys_of(&form),
-        &format!("SQ-{year}-"),
-        cu.user.id,
-    )
+        form: &json,
+        schema: FORM_SCHEMA_VERSION,
+        keys: &keys,
+        number_prefix: &prefix,
+        by: cu.user.id,
+    };
+    let row = apps::insert(&mut tx, &new)
     .await
     .map_err(|e| match e {
         chanjiao_store::StoreError::Conflict(_) => {
@@ -864,13 +866,15 @@ async fn invite(
     let mut tx = state.db.begin().await?;
     apps::insert_invite(
         &mut tx,
-        id,
-        &crate::auth::token_hash(&token),
-        input.index as i32,
-        &block.name,
-        email.as_str(),
-        expires_at,
-        cu.user.id,
+        &apps::NewInvite {
+            application_id: id,
+            token_hash: &crate::auth::token_hash(&token),
+            index: input.index as i32,
+            name: &block.name,
+            email: email.as_str(),
+            expires_at,
+            by: cu.user.id,
+        },
     )
     .await?;
     let mut e = cu.event("application.invite", "application", id);

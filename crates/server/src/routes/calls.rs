@@ -289,9 +289,8 @@ async fn create(
     cu.authorize(
         &state,
         Action::CallManage,
-        &Target::Call {
+        &Target::NewCall {
             field: input.field.clone(),
-            published: false,
         },
         "call",
         "",
@@ -344,9 +343,8 @@ async fn update(
         cu.authorize(
             &state,
             Action::CallManage,
-            &Target::Call {
+            &Target::NewCall {
                 field: input.field.clone(),
-                published: false,
             },
             "call",
             id,
