@@ -355,6 +355,7 @@ pub async fn load(db: &Db) -> Result<()> {
         let row = orgs::insert(&mut tx, &valid).await?;
         ids.insert(o.key, row.id);
     }
+    let mut office_user = 0;
     for (i, (login, name, role, org, field)) in ACCOUNTS.iter().enumerate() {
         let org_id = org.and_then(|k| ids.get(k).copied());
         let new = users::NewUser {
@@ -366,10 +367,16 @@ pub async fn load(db: &Db) -> Result<()> {
             email: Some(format!("{login}@demo.chanjiao.cn")),
         };
         let user = users::insert(&mut tx, &new).await?;
+        if *login == "office" {
+            office_user = user.id;
+        }
         let role = chanjiao_domain::role::Role::parse(role).context("demo role")?;
         let g = chanjiao_domain::role::validate_scope(role, org_id, *field)
             .map_err(|(f, e)| anyhow::anyhow!("demo grant {login} {f}: {}", e.message))?;
         users::insert_grant(&mut tx, user.id, &g, None).await?;
+    }
+    for call in demo_calls() {
+        chanjiao_store::calls::insert(&mut tx, &call, office_user).await?;
     }
     audit::append(
         &mut tx,
@@ -391,6 +398,48 @@ pub async fn load(db: &Db) -> Result<()> {
     );
     print_logins();
     Ok(())
+}
+
+/// The seed's own call (2022, closed) and an open second round, so the demo can be applied to.
+fn demo_calls() -> Vec<chanjiao_store::calls::CallData> {
+    use chrono::TimeZone;
+    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+    let at = |y, m, d| shanghai.with_ymd_and_hms(y, m, d, 0, 0, 0).single().expect("date").with_timezone(&chrono::Utc);
+    let contacts = serde_json::json!([
+        { "name": "黄老师", "phone": "18122931209", "email": "csahn@china-led.net" },
+        { "name": "王老师", "phone": "18910598672", "email": "Jenny-wang@casa-china.cn" },
+        { "name": "联盟办公室", "phone": "010-82387600", "email": "" }
+    ])
+    .to_string();
+    let directions = serde_json::json!([
+        { "code": "materials_epitaxy", "name": "第三代半导体材料与外延" },
+        { "code": "power_devices", "name": "功率电子器件" },
+        { "code": "rf_devices", "name": "射频与微波器件" },
+        { "code": "optoelectronics", "name": "光电子器件" },
+        { "code": "ic_design", "name": "集成电路设计" },
+        { "code": "manufacturing", "name": "制造工艺" },
+        { "code": "packaging_test", "name": "封装测试" },
+        { "code": "equipment_parts", "name": "半导体装备与零部件" }
+    ])
+    .to_string();
+    let call = |title: &str, doc: &str, opens, deadline| chanjiao_store::calls::CallData {
+        field: "advanced_semiconductor".into(),
+        title: title.into(),
+        doc_number: doc.into(),
+        opens_at: opens,
+        deadline,
+        status: "published".into(),
+        contacts: contacts.clone(),
+        postal_address: "北京市海淀区清华东路甲35号中科院半导体研究所5号楼5层".into(),
+        postal_code: "100083".into(),
+        postal_recipient: "第三代半导体产业技术创新战略联盟".into(),
+        directions: directions.clone(),
+    };
+    vec![
+        // "2022年11月30日前" — 24:00 that day, Beijing time.
+        call("2022年先进半导体领域专精特新产业学院建设", "CASA 联盟函【2022】019 号", at(2022, 9, 29), at(2022, 12, 1)),
+        call("2026年先进半导体领域专精特新产业学院建设（第二批）", "CASA 联盟函【2026】041 号", at(2026, 10, 8), at(2027, 2, 1)),
+    ]
 }
 
 fn print_logins() {

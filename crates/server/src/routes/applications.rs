@@ -543,7 +543,7 @@ async fn create(
     form.lead.contact_phone = org.contact_phone.clone();
     form.lead.contact_email = org.contact_email.clone();
     let json = serde_json::to_string(&form).map_err(|_| ApiError::internal())?;
-    let year = call.deadline.with_timezone(&shanghai()).format("%Y");
+    let year = call.opens_at.with_timezone(&shanghai()).format("%Y");
     let mut tx = state.db.begin().await?;
     let keys = keys_of(&form);
     let prefix = format!("SQ-{year}-");
