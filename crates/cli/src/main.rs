@@ -58,6 +58,30 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Official documents.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The printed 申报书 of an application (latest submitted version, or the draft).
+    Application {
+        /// The application's id.
+        id: i64,
+        /// pdf or docx.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+        /// A submitted version (default: the latest).
+        #[arg(long)]
+        version: Option<i32>,
+        /// The public address printed in the QR code's verification link.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        origin: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +175,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let s = settings(&cli.global, None)?;
             let db = open(&s).await?;
             admin::run(&db, &s, cmd).await
+        }
+        Command::Export(ExportCommand::Application { id, format, out, version, origin }) => {
+            let s = settings(&cli.global, None)?;
+            let db = open(&s).await?;
+            let format = chanjiao_server::print::Format::parse(&format).context("--format must be pdf or docx")?;
+            let printed = chanjiao_server::print::print_application(&db, id, version, format, &origin)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+            std::fs::write(&out, &printed.bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("wrote {} ({} bytes, {})", out.display(), printed.bytes.len(), printed.filename);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify) => {
             let s = settings(&cli.global, None)?;

@@ -9,6 +9,7 @@ pub mod export;
 pub mod extract;
 pub mod files;
 pub mod metrics;
+pub mod print;
 pub mod middleware;
 pub mod routes;
 pub mod state;

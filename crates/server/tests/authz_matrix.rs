@@ -166,6 +166,7 @@ fn expect(route: &str, who: Who, case: Case) -> Option<Expect> {
         "GET /api/applications/{id}"
         | "GET /api/applications/{id}/versions"
         | "GET /api/applications/{id}/versions/{version}"
+        | "GET /api/applications/{id}/print"
         | "GET /api/attachments/{id}" => match case {
             Case::Missing => Hidden,
             _ if programme => Allowed,

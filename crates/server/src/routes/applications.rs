@@ -40,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(withdraw))
         .routes(routes!(invite))
         .routes(routes!(partner_decision))
+        .routes(routes!(print))
         .routes(routes!(versions))
         .routes(routes!(version))
         .merge(crate::routes::attachments::upload_routes(
@@ -957,6 +958,43 @@ async fn partner_decision(
     tx.commit().await?;
     let (row, target) = load(&state, id).await?;
     Ok(Json(view(&state, &cu, row, &target).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PrintParams {
+    /// pdf (default) or docx.
+    pub format: Option<String>,
+    /// A submitted version; default the latest (or the current draft, marked, before any).
+    pub version: Option<i32>,
+}
+
+/// The origin printed in the QR code: the configured public origin, else this request's host.
+pub fn public_origin(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(o) = &state.settings.http.public_origin {
+        return o.clone();
+    }
+    let scheme = if state.settings.http.secure_cookies { "https" } else { "http" };
+    let host = crate::extract::header_str(headers, "host").unwrap_or("127.0.0.1:8080");
+    format!("{scheme}://{host}")
+}
+
+/// The printed 申报书 in the official table layout, with number, version, 校验码 and QR code on
+/// every page.
+#[utoipa::path(get, path = "/api/applications/{id}/print", tag = "applications", params(("id" = i64, Path), PrintParams),
+    responses((status = 200, description = "PDF or DOCX"), (status = 404, body = ErrorBody)))]
+async fn print(
+    State(state): State<AppState>,
+    cu: CurrentUser,
+    Id(id): Id,
+    headers: axum::http::HeaderMap,
+    ApiQuery(p): ApiQuery<PrintParams>,
+) -> ApiResult<Response> {
+    authorized(&state, &cu, id, Action::ApplicationRead).await?;
+    let format = crate::print::Format::parse(p.format.as_deref().unwrap_or("pdf"))
+        .ok_or_else(|| ApiError::field("format", FieldError::new("invalid_choice", "格式应为 pdf 或 docx")))?;
+    let printed = crate::print::print_application(&state.db, id, p.version, format, &public_origin(&state, &headers)).await?;
+    Ok(crate::routes::attachments::download_response(printed.bytes, printed.mime, &printed.filename))
 }
 
 #[derive(Serialize, ToSchema)]
