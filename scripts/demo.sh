@@ -5,5 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm --prefix web ci --no-audit --no-fund
 npm --prefix web run build
+# Chinese fonts for the printed 申报书 (PDF), unless the system has them.
+if ! (command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .); then
+  npm --prefix fonts ci --no-audit --no-fund
+fi
 cargo build --release -p chanjiao
 exec ./target/release/chanjiao serve --demo "$@"
