@@ -23,7 +23,7 @@ configureHttp({
     return session.csrfToken
   },
   onAuthLost: () => {
-    session.markExpired()
+    void session.markExpired()
     redirectToLogin()
   },
 })

@@ -16,7 +16,21 @@ export const KNOWN_AUDIT_ACTIONS = [
   'role.revoke',
   'user.unlock',
   'user.password_reset',
+  'application.create',
+  'application.save',
+  'application.submit',
+  'application.invite',
+  'application.partner_decision',
+  'application.transition',
+  'application.paper_copy',
+  'application.export',
+  'attachment.upload',
+  'attachment.delete',
+  'call.create',
+  'call.update',
+  'call.extend',
   'access.denied',
+  'csrf.rejected',
 ] as const
 
 export const AUDIT_RESULTS = ['success', 'failure', 'denied'] as const

@@ -138,11 +138,15 @@ export interface UserCreateInput {
   email: string | null
 }
 
+/**
+ * PUT /api/users/{id}. The API only ever shows phone/email masked, so they are three-state:
+ * key absent = unchanged, null (or "") = cleared, a value = set.
+ */
 export interface UserUpdateInput {
   name: string
-  phone: string | null
-  email: string | null
   disabled: boolean
+  phone?: string | null
+  email?: string | null
 }
 
 export interface RoleGrantInput {

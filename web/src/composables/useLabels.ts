@@ -19,6 +19,7 @@ export function useLabels() {
     universityNature: (code: string | null | undefined) => label('university_natures', code),
     srdiLevel: (code: string | null | undefined) => label('srdi_levels', code),
     auditAction: (code: string | null | undefined) => label('audit_actions', code),
+    auditObject: (code: string | null | undefined) => label('audit_objects', code),
     auditResult: (code: string | null | undefined) => label('audit_results', code),
     /** Fields: catalogue first (so English works), then the server's name, then the code. */
     field: (code: string | null | undefined) => {

@@ -10,6 +10,8 @@ export const useSessionStore = defineStore('session', () => {
   const csrfToken = ref('')
   const loaded = ref(false)
   let loading: Promise<void> | null = null
+  /** In-flight token refresh after an expiry, so a quick login waits for it instead of racing it. */
+  let renewing: Promise<void> | null = null
 
   const capabilities = computed(() => new Set(user.value?.capabilities ?? []))
   const isLoggedIn = computed(() => user.value !== null)
@@ -40,6 +42,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(login: string, password: string): Promise<Me> {
+    if (renewing) await renewing
     if (!csrfToken.value) await refresh().catch(() => undefined)
     const res = await authApi.login(login, password)
     csrfToken.value = res.csrf_token
@@ -61,9 +64,28 @@ export const useSessionStore = defineStore('session', () => {
     await refresh().catch(() => undefined)
   }
 
-  /** The server said the session is gone (401): forget the user but keep drafts. */
-  function markExpired(): void {
+  /**
+   * The server said the session is gone (401): forget the user but keep drafts.
+   * The CSRF token belonged to the dead session, so drop it and fetch a fresh one right away:
+   * the next login then goes through on the first try instead of a 403 `csrf_failed` + retry.
+   */
+  function markExpired(): Promise<void> {
     user.value = null
+    csrfToken.value = ''
+    if (!renewing) {
+      const p = authApi
+        .session()
+        .then((s) => {
+          // Never overwrite a token a login obtained meanwhile.
+          if (!csrfToken.value) csrfToken.value = s.csrf_token
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (renewing === p) renewing = null
+        })
+      renewing = p
+    }
+    return renewing
   }
 
   function setUser(me: Me): void {

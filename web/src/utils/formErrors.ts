@@ -2,6 +2,13 @@ import { isApiError, type FieldError } from '../api/http'
 import type { Translator } from '../i18n'
 import { errorMessage } from './errorMessage'
 
+/**
+ * Rule trigger meaning "only when the whole form is validated" (the submit button).
+ * Element Plus runs a rule on blur/change only when its trigger names that event; form.validate()
+ * runs every rule regardless of its trigger.
+ */
+export const SUBMIT_ONLY = 'submit'
+
 /** field name (JSON body key) → message to show under that form item */
 export type FieldErrorMap = Record<string, string>
 
