@@ -404,7 +404,13 @@ pub async fn load(db: &Db) -> Result<()> {
 fn demo_calls() -> Vec<chanjiao_store::calls::CallData> {
     use chrono::TimeZone;
     let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
-    let at = |y, m, d| shanghai.with_ymd_and_hms(y, m, d, 0, 0, 0).single().expect("date").with_timezone(&chrono::Utc);
+    let at = |y, m, d| {
+        shanghai
+            .with_ymd_and_hms(y, m, d, 0, 0, 0)
+            .single()
+            .expect("date")
+            .with_timezone(&chrono::Utc)
+    };
     let contacts = serde_json::json!([
         { "name": "黄老师", "phone": "18122931209", "email": "csahn@china-led.net" },
         { "name": "王老师", "phone": "18910598672", "email": "Jenny-wang@casa-china.cn" },
@@ -437,8 +443,18 @@ fn demo_calls() -> Vec<chanjiao_store::calls::CallData> {
     };
     vec![
         // "2022年11月30日前" — 24:00 that day, Beijing time.
-        call("2022年先进半导体领域专精特新产业学院建设", "CASA 联盟函【2022】019 号", at(2022, 9, 29), at(2022, 12, 1)),
-        call("2026年先进半导体领域专精特新产业学院建设（第二批）", "CASA 联盟函【2026】041 号", at(2026, 10, 8), at(2027, 2, 1)),
+        call(
+            "2022年先进半导体领域专精特新产业学院建设",
+            "CASA 联盟函【2022】019 号",
+            at(2022, 9, 29),
+            at(2022, 12, 1),
+        ),
+        call(
+            "2026年先进半导体领域专精特新产业学院建设（第二批）",
+            "CASA 联盟函【2026】041 号",
+            at(2026, 10, 8),
+            at(2027, 2, 1),
+        ),
     ]
 }
 

@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod review;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +62,9 @@ enum Command {
     /// Official documents.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Expert review: the assigner's benchmark.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
 }
 
 #[derive(Subcommand)]
@@ -176,17 +180,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let db = open(&s).await?;
             admin::run(&db, &s, cmd).await
         }
-        Command::Export(ExportCommand::Application { id, format, out, version, origin }) => {
+        Command::Export(ExportCommand::Application {
+            id,
+            format,
+            out,
+            version,
+            origin,
+        }) => {
             let s = settings(&cli.global, None)?;
             let db = open(&s).await?;
-            let format = chanjiao_server::print::Format::parse(&format).context("--format must be pdf or docx")?;
-            let printed = chanjiao_server::print::print_application(&db, id, version, format, &origin)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
-            std::fs::write(&out, &printed.bytes).with_context(|| format!("writing {}", out.display()))?;
-            println!("wrote {} ({} bytes, {})", out.display(), printed.bytes.len(), printed.filename);
+            let format = chanjiao_server::print::Format::parse(&format)
+                .context("--format must be pdf or docx")?;
+            let printed =
+                chanjiao_server::print::print_application(&db, id, version, format, &origin)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+            std::fs::write(&out, &printed.bytes)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "wrote {} ({} bytes, {})",
+                out.display(),
+                printed.bytes.len(),
+                printed.filename
+            );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Review(cmd) => review::run(cmd),
         Command::Audit(AuditCommand::Verify) => {
             let s = settings(&cli.global, None)?;
             let db = open(&s).await?;

@@ -9,6 +9,7 @@ pub mod org;
 pub mod password;
 pub mod policy;
 pub mod provinces;
+pub mod review;
 pub mod role;
 pub mod validate;
 

@@ -1,0 +1,14 @@
+//! Expert review (专家评审): the assignment of experts to applications.
+//!
+//! * [`assign`] — the instance model, the hard rules, the optimal min-cost-flow assigner, its
+//!   randomised 随机抽取 mode, and the checker.
+//! * [`mcf`] — a compact primal-dual min-cost-flow solver (CSR arrays, Dijkstra with
+//!   potentials, Dinic-style blocking flow on the zero-reduced-cost arcs).
+//! * [`generate`] — a deterministic generator of realistic instances (benchmarks and tests).
+//! * [`rng`] — a tiny seeded PRNG, so draws are reproducible from a recorded seed without
+//!   any dependency.
+
+pub mod assign;
+pub mod generate;
+pub mod mcf;
+pub mod rng;
