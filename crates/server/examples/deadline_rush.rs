@@ -74,8 +74,7 @@ fn parse_args() -> Args {
             _ => usage(),
         }
     }
-    if a.base.is_empty() || a.database_url.is_empty() || a.universities == 0 || a.concurrency == 0
-    {
+    if a.base.is_empty() || a.database_url.is_empty() || a.universities == 0 || a.concurrency == 0 {
         usage()
     }
     a
@@ -523,11 +522,9 @@ async fn verify(db: &Db, call_id: i64) -> (i64, i64, i64) {
             AND (SELECT COUNT(*) FROM application_versions v WHERE v.application_id = a.id) = 1) AS ok, \
         (SELECT COUNT(*) FROM application_versions v JOIN applications a ON a.id = v.application_id \
             WHERE a.call_id = $1) AS versions";
-    let row: (i64, i64, i64) = chanjiao_store::on_db!(db, |p| sqlx::query_as(sql)
-        .bind(call_id)
-        .fetch_one(p)
-        .await)
-    .expect("verification query");
+    let row: (i64, i64, i64) =
+        chanjiao_store::on_db!(db, |p| sqlx::query_as(sql).bind(call_id).fetch_one(p).await)
+            .expect("verification query");
     row
 }
 
@@ -551,11 +548,19 @@ async fn main() {
     );
 
     // The server must be up and answering before the clock starts.
-    let probe = reqwest::Client::builder().no_proxy().build().expect("client");
+    let probe = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
     let ready = format!("{}/readyz", args.base);
     let mut up = false;
     for _ in 0..100 {
-        if probe.get(&ready).send().await.is_ok_and(|r| r.status().is_success()) {
+        if probe
+            .get(&ready)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             up = true;
             break;
         }
@@ -603,7 +608,9 @@ async fn main() {
     let ok_unis = total.n;
 
     let (apps_total, apps_ok, versions) = verify(&db, call_id).await;
-    let audit = chanjiao_store::audit::verify(&db).await.expect("audit verify");
+    let audit = chanjiao_store::audit::verify(&db)
+        .await
+        .expect("audit verify");
     let verified = apps_total == args.universities as i64
         && apps_ok == args.universities as i64
         && versions == args.universities as i64;
@@ -643,7 +650,11 @@ async fn main() {
         "verify: {apps_ok}/{apps_total} applications submitted with exactly one version ({versions} versions); audit chain {} ({} events) — {}",
         if audit.ok { "intact" } else { "BROKEN" },
         audit.checked,
-        if verified && audit.ok { "OK" } else { "MISMATCH" }
+        if verified && audit.ok {
+            "OK"
+        } else {
+            "MISMATCH"
+        }
     );
     if args.json {
         let r = |x: f64| (x * 1000.0).round() / 1000.0;
