@@ -72,7 +72,7 @@ fn choices_para(options: &[Choice]) -> Paragraph {
     for (i, c) in options.iter().enumerate() {
         let mut t = String::new();
         if i > 0 {
-            t.push_str("　");
+            t.push('　');
         }
         t.push_str(c.mark());
         t.push(' ');

@@ -66,6 +66,8 @@ pub(crate) struct FontSet {
     pub heading: Vec<String>,
     /// For ☑/☐.
     pub symbol: Vec<String>,
+    /// Their size relative to the text (the faces draw them at different sizes).
+    pub symbol_scale: f64,
 }
 
 /// Where no CJK face could be found: the directories searched.
@@ -173,6 +175,11 @@ fn discover() -> Result<FontSet, NoCjkFont> {
     if sans.is_empty() {
         sans = serif.clone();
     }
+    // DejaVu Sans draws the boxes a little larger than the embedded DejaVu Sans Mono.
+    let has_sans_symbols = found
+        .iter()
+        .any(|(_, i)| i.family == SYMBOL_FAMILIES[0] && i.coverage.contains(0x2611));
+    let symbol_scale = if has_sans_symbols { 1.0 } else { 1.3 };
     let mut store = FontStore::new();
     store.extend(found);
     store.extend(typst_kit::fonts::embedded());
@@ -190,6 +197,7 @@ fn discover() -> Result<FontSet, NoCjkFont> {
         body: chain(&serif[..1], &sans[..1]),
         heading: chain(&sans[..1], &serif[..1]),
         symbol: symbol.clone(),
+        symbol_scale,
         store,
     })
 }

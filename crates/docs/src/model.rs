@@ -139,7 +139,9 @@ fn choices(
 /// Control characters other than newlines and tabs never reach a document.
 fn strip_controls(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|c| {
+            (!c.is_control() || *c == '\n' || *c == '\t') && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+        })
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect()
 }
@@ -147,7 +149,7 @@ fn strip_controls(s: &str) -> String {
 /// A one-line field: newlines become spaces; long unbreakable runs get break opportunities.
 pub(crate) fn clean_line(s: &str) -> String {
     let s = strip_controls(s).replace('\n', " ");
-    breakable(s.trim())
+    breakable_within(s.trim(), 14)
 }
 
 /// Paragraphs of a long text: one per non-empty line.
@@ -160,21 +162,27 @@ pub(crate) fn paragraphs(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Inserts a zero-width space every 24 characters in runs of more than 32 characters without
-/// a break opportunity (URLs, long numbers), so that they wrap inside the table instead of
-/// running past the cell's edge.
-fn breakable(s: &str) -> String {
-    const RUN: usize = 32;
-    const EVERY: usize = 24;
-    let mut out = String::with_capacity(s.len());
+/// Gives long runs without a break opportunity (e-mails, URLs, long numbers) places to wrap, so
+/// that they stay inside their table cell: runs longer than `max` characters get a zero-width
+/// space after each `@ . / - _ ? & = :`, and pieces still longer than `max` get one every `max`
+/// characters. CJK text breaks anywhere by itself and is left alone.
+fn breakable_within(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
     let mut word: Vec<char> = Vec::new();
     let flush = |word: &mut Vec<char>, out: &mut String| {
-        if word.len() > RUN {
+        if word.len() > max {
+            let mut piece = 0;
             for (i, c) in word.iter().enumerate() {
-                if i > 0 && i % EVERY == 0 {
+                if piece >= max {
                     out.push('\u{200B}');
+                    piece = 0;
                 }
                 out.push(*c);
+                piece += 1;
+                if "@./-_?&=:".contains(*c) && i + 1 < word.len() {
+                    out.push('\u{200B}');
+                    piece = 0;
+                }
             }
         } else {
             out.extend(word.iter());
@@ -182,7 +190,6 @@ fn breakable(s: &str) -> String {
         word.clear();
     };
     for c in s.chars() {
-        // CJK text breaks anywhere; spaces break; everything else counts as part of a "word".
         if c.is_whitespace() || (c as u32) >= 0x2E80 {
             flush(&mut word, &mut out);
             out.push(c);
@@ -192,6 +199,11 @@ fn breakable(s: &str) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// For text in full-width cells.
+fn breakable(s: &str) -> String {
+    breakable_within(s, 30)
 }
 
 const ORDINALS: [&str; 20] = [
@@ -405,6 +417,11 @@ mod tests {
         assert!(b.contains('\u{200B}'));
         assert_eq!(b.replace('\u{200B}', ""), url);
         assert_eq!(breakable("产教融合 short words"), "产教融合 short words");
+        assert_eq!(
+            clean_line("lijuan@szicvc.edu.cn"),
+            "lijuan@\u{200B}szicvc.\u{200B}edu.\u{200B}cn"
+        );
+        assert_eq!(clean_line("0512-68601234"), "0512-68601234");
     }
 
     #[test]

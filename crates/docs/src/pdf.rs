@@ -135,8 +135,7 @@ pub(crate) fn render(
     })?;
     let view = View::new(form, meta);
     let mut data = serde_json::to_value(&view).map_err(|e| DocError::Data(e.to_string()))?;
-    data["fonts"] =
-        serde_json::json!({ "body": fonts.body, "heading": fonts.heading, "symbol": fonts.symbol });
+    data["fonts"] = serde_json::json!({ "body": fonts.body, "heading": fonts.heading, "symbol": fonts.symbol, "symbol_scale": fonts.symbol_scale });
     let data = serde_json::to_vec(&data).map_err(|e| DocError::Data(e.to_string()))?;
     let world = DocWorld {
         fonts,

@@ -131,32 +131,60 @@ fn a_complete_form_prints_in_the_official_order_with_choices_commitment_and_foot
     let text = squash(&pages_text(&pdf).join("\n"));
 
     assert!(text.contains("先进半导体领域专精特新产业学院申报书"));
-    let headings = [
-        "牵头申报院校情况",
+    // The rows, top to bottom (the second column's labels and the full-width rows). The group
+    // labels of the first column span several rows; typst draws them after their rows, so they are
+    // only checked for presence.
+    let rows = [
         "院校类型",
+        "单位名称",
+        "单位性质",
+        "联系人",
+        "院校简介",
+        "申报方向",
         "依托项目",
         "项目建设资金主要来源",
-        "联合申报单位情况",
+        "单位名称",
         "单位类别",
-        "牵头申报院校产教融合工作情况",
-        "建设目标与规划",
-        "联合管理机构",
-        "产教融合研究院",
-        "教育教学与资源中心",
-        "实践与实训中心",
-        "创新合作中心",
-        "专精特新产教融合智慧云平台",
+        "联系人（职务）",
+        "单位简介及产教融合工作基础",
+        "单位名称",
+        "单位简介及产教融合工作基础",
+        "主要工作",
+        "成效经验",
+        "特色创新",
+        "建设目标",
+        "建设规划",
+        "（一）联合管理机构",
+        "（二）产教融合研究院",
+        "（三）教育教学与资源中心",
+        "（四）实践与实训中心",
+        "（五）创新合作中心",
+        "（六）专精特新产教融合智慧云平台",
         "创新特色",
-        "保障与支持",
+        "设施保障",
+        "组织保障",
         "经费保障",
+        "其他保障",
         "牵头申报单位承诺意见",
+        COMMITMENT_TEXT,
+        "经学校办公会议批准",
+        "单位负责人（签字）",
     ];
     let mut last = 0;
-    for h in headings {
+    for h in rows {
         let at = text[last..]
             .find(h)
             .unwrap_or_else(|| panic!("{h} missing or out of order"));
-        last += at;
+        last += at + h.len();
+    }
+    for group in [
+        "牵头申报院校情况",
+        "联合申报单位情况",
+        "牵头申报院校产教融合工作情况",
+        "建设目标与规划",
+        "保障与支持",
+    ] {
+        assert!(text.contains(group), "group {group} missing");
     }
     // Both partner blocks, each with its own 联合申报单位情况 heading.
     assert!(
@@ -213,6 +241,8 @@ fn five_thousand_characters_per_field_paginate_with_the_footer_on_every_page() {
     }
     // One paragraph of 5,000 characters with no line breaks at all, too.
     form.goals.innovation = "创新".repeat(2500);
+    // The longest 其他 text the form accepts wraps inside its cell.
+    form.lead.supporting_projects_other = "校企共建集成电路产教融合实训基地".repeat(6) + "END";
     let meta = meta();
     let pdf = application_pdf(&form, &meta).expect("render");
     let pages = page_count(&pdf);
@@ -222,6 +252,7 @@ fn five_thousand_characters_per_field_paginate_with_the_footer_on_every_page() {
     // Nothing clipped: the whole unbroken paragraph is there, and the commitment after it.
     assert!(text.contains(&"创新".repeat(2500)));
     assert!(text.contains(COMMITMENT_TEXT));
+    assert!(text.contains(&format!("其他：{}", form.lead.supporting_projects_other)));
 }
 
 #[test]
