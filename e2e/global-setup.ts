@@ -21,7 +21,7 @@ import { E2E_DIR, EXTRA_USERS, PASSWORD, PREFERRED_PORT, REPO_DIR } from './supp
 
 const BIN = process.env.CHANJIAO_BIN
   ? path.resolve(process.env.CHANJIAO_BIN)
-  : path.join(REPO_DIR, 'target', 'debug', 'chanjiao')
+  : path.join(process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(REPO_DIR, 'target'), 'debug', 'chanjiao')
 const DATABASE_URL = process.env.E2E_DATABASE_URL?.trim() || ''
 const LOG_DIR = path.join(E2E_DIR, 'logs')
 
