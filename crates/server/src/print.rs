@@ -27,7 +27,9 @@ impl Format {
     pub fn mime(self) -> &'static str {
         match self {
             Format::Pdf => "application/pdf",
-            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
     fn extension(self) -> &'static str {
@@ -47,13 +49,25 @@ pub struct Printed {
 
 /// Renders application `id`. `origin` is the public origin the QR code's verification URL
 /// starts with (`https://chanjiao.example.cn`).
-pub async fn print_application(db: &Db, id: i64, version: Option<i32>, format: Format, origin: &str) -> ApiResult<Printed> {
+pub async fn print_application(
+    db: &Db,
+    id: i64,
+    version: Option<i32>,
+    format: Format,
+    origin: &str,
+) -> ApiResult<Printed> {
     let row = apps::get(db, id).await?.ok_or_else(ApiError::not_found)?;
-    let call = calls::get(db, row.call_id).await?.ok_or_else(ApiError::not_found)?;
+    let call = calls::get(db, row.call_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let number = row.number.clone().unwrap_or_default();
     let (form_json, version, hash, draft) = match version.or(row.submitted_version) {
         Some(v) => {
-            let found = apps::versions(db, id).await?.into_iter().find(|x| x.version == v).ok_or_else(ApiError::not_found)?;
+            let found = apps::versions(db, id)
+                .await?
+                .into_iter()
+                .find(|x| x.version == v)
+                .ok_or_else(ApiError::not_found)?;
             (found.form, v, found.content_hash, false)
         }
         None => {
@@ -66,10 +80,19 @@ pub async fn print_application(db: &Db, id: i64, version: Option<i32>, format: F
         .lead
         .direction
         .as_deref()
-        .and_then(|code| directions_of(&call).into_iter().find(|d| d.code == code).map(|d| d.name))
+        .and_then(|code| {
+            directions_of(&call)
+                .into_iter()
+                .find(|d| d.code == code)
+                .map(|d| d.name)
+        })
         .unwrap_or_default();
     let meta = PrintMeta {
-        verify_url: format!("{}/verify?number={number}&version={version}&hash={}", origin.trim_end_matches('/'), &hash[..12]),
+        verify_url: format!(
+            "{}/verify?number={number}&version={version}&hash={}",
+            origin.trim_end_matches('/'),
+            &hash[..12]
+        ),
         application_no: number.clone(),
         version,
         content_hash: hash,
@@ -88,6 +111,14 @@ pub async fn print_application(db: &Db, id: i64, version: Option<i32>, format: F
         tracing::error!(error = %e, application = id, "rendering the 申报书 failed");
         ApiError::internal()
     })?;
-    let label = if draft { "草稿".to_owned() } else { format!("v{version}") };
-    Ok(Printed { bytes, filename: format!("申报书-{number}-{label}.{}", format.extension()), mime: format.mime() })
+    let label = if draft {
+        "草稿".to_owned()
+    } else {
+        format!("v{version}")
+    };
+    Ok(Printed {
+        bytes,
+        filename: format!("申报书-{number}-{label}.{}", format.extension()),
+        mime: format.mime(),
+    })
 }

@@ -305,10 +305,16 @@ async fn submitted_application(app: &TestApp, call: i64, lead: i64, partner: i64
         lead_name: "某大学".into(),
         ..Default::default()
     };
-    let new = apps::NewApplication { call_id: call, lead_org_id: lead, form: &form, schema: 1, keys: &keys, number_prefix: "SQ-2026-", by: 1 };
-    let row = apps::insert(&mut tx, &new)
-        .await
-        .unwrap();
+    let new = apps::NewApplication {
+        call_id: call,
+        lead_org_id: lead,
+        form: &form,
+        schema: 1,
+        keys: &keys,
+        number_prefix: "SQ-2026-",
+        by: 1,
+    };
+    let row = apps::insert(&mut tx, &new).await.unwrap();
     apps::sync_partners(&mut tx, row.id, &[(partner, Some("little_giant".into()))])
         .await
         .unwrap();

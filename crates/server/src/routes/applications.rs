@@ -557,9 +557,7 @@ async fn create(
         number_prefix: &prefix,
         by: cu.user.id,
     };
-    let row = apps::insert(&mut tx, &new)
-    .await
-    .map_err(|e| match e {
+    let row = apps::insert(&mut tx, &new).await.map_err(|e| match e {
         chanjiao_store::StoreError::Conflict(_) => {
             ApiError::conflict("application_exists", "本单位已在该批次中创建申报")
         }
@@ -974,7 +972,11 @@ pub fn public_origin(state: &AppState, headers: &axum::http::HeaderMap) -> Strin
     if let Some(o) = &state.settings.http.public_origin {
         return o.clone();
     }
-    let scheme = if state.settings.http.secure_cookies { "https" } else { "http" };
+    let scheme = if state.settings.http.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     let host = crate::extract::header_str(headers, "host").unwrap_or("127.0.0.1:8080");
     format!("{scheme}://{host}")
 }
@@ -991,10 +993,26 @@ async fn print(
     ApiQuery(p): ApiQuery<PrintParams>,
 ) -> ApiResult<Response> {
     authorized(&state, &cu, id, Action::ApplicationRead).await?;
-    let format = crate::print::Format::parse(p.format.as_deref().unwrap_or("pdf"))
-        .ok_or_else(|| ApiError::field("format", FieldError::new("invalid_choice", "格式应为 pdf 或 docx")))?;
-    let printed = crate::print::print_application(&state.db, id, p.version, format, &public_origin(&state, &headers)).await?;
-    Ok(crate::routes::attachments::download_response(printed.bytes, printed.mime, &printed.filename))
+    let format =
+        crate::print::Format::parse(p.format.as_deref().unwrap_or("pdf")).ok_or_else(|| {
+            ApiError::field(
+                "format",
+                FieldError::new("invalid_choice", "格式应为 pdf 或 docx"),
+            )
+        })?;
+    let printed = crate::print::print_application(
+        &state.db,
+        id,
+        p.version,
+        format,
+        &public_origin(&state, &headers),
+    )
+    .await?;
+    Ok(crate::routes::attachments::download_response(
+        printed.bytes,
+        printed.mime,
+        &printed.filename,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
