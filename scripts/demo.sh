@@ -9,5 +9,4 @@ npm --prefix web run build
 if ! (command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .); then
   npm --prefix fonts ci --no-audit --no-fund
 fi
-cargo build --release -p chanjiao
-exec ./target/release/chanjiao serve --demo "$@"
+exec cargo run --release -p chanjiao -- serve --demo "$@"
