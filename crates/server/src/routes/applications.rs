@@ -14,6 +14,7 @@ use chanjiao_domain::application::{
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::validate::bounded_text;
 use chanjiao_store::applications::{self as apps, AppRow, AppVisibility, KeyColumns};
+use chanjiao_store::calls::CallRow;
 use chanjiao_store::{Paging, attachments, audit, calls, orgs};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,15 @@ pub fn status_of(row: &AppRow) -> Status {
 
 pub fn parse_form(json: &str) -> ApplicationForm {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Refuses changes to an application that is no longer with its applicant.
+pub fn ensure_editable(row: &AppRow, message: &str) -> ApiResult<()> {
+    if status_of(row).editable() {
+        Ok(())
+    } else {
+        Err(ApiError::conflict("not_editable", message))
+    }
 }
 
 /// Loads an application and the policy target describing it.
@@ -200,17 +210,22 @@ async fn partner_statuses(
         .collect())
 }
 
+/// The call an application belongs to.
+async fn the_call(state: &AppState, row: &AppRow) -> ApiResult<CallRow> {
+    calls::get(&state.db, row.call_id)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
 /// Everything that blocks submission now: form problems, partners, the deadline.
 async fn blocking(
     state: &AppState,
     row: &AppRow,
+    call: &CallRow,
     form: &ApplicationForm,
     partners: &[PartnerStatus],
 ) -> ApiResult<(Vec<FieldProblem>, DateTime<Utc>)> {
-    let call = calls::get(&state.db, row.call_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let directions: Vec<String> = directions_of(&call).into_iter().map(|d| d.code).collect();
+    let directions: Vec<String> = directions_of(call).into_iter().map(|d| d.code).collect();
     let mut problems = prefixed(form.check_for_submission(&directions));
     for p in partners {
         let (code, msg) = match p.status.as_str() {
@@ -228,7 +243,7 @@ async fn blocking(
             message: format!("{}：{msg}", p.name),
         });
     }
-    let mut deadline = calls::effective_deadline(&state.db, &call, row.lead_org_id).await?;
+    let mut deadline = calls::effective_deadline(&state.db, call, row.lead_org_id).await?;
     if status_of(row) == Status::Returned
         && let Some(due) = row.correction_due
     {
@@ -259,10 +274,8 @@ async fn view(
 ) -> ApiResult<Application> {
     let form = parse_form(&row.form);
     let partners = partner_statuses(state, &row, &form).await?;
-    let (problems, deadline) = blocking(state, &row, &form, &partners).await?;
-    let call = calls::get(&state.db, row.call_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let call = the_call(state, &row).await?;
+    let (problems, deadline) = blocking(state, &row, &call, &form, &partners).await?;
     let status = status_of(&row);
     let may_edit = chanjiao_domain::policy::decide(&cu.actor, Action::ApplicationEdit, target)
         == chanjiao_domain::policy::Decision::Allow;
@@ -618,12 +631,7 @@ async fn save_form(
     ApiJson(input): ApiJson<SaveForm>,
 ) -> ApiResult<Json<Saved>> {
     let (row, _) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
-    if !status_of(&row).editable() {
-        return Err(ApiError::conflict(
-            "not_editable",
-            "申报已提交，不能修改；如需修改请先撤回",
-        ));
-    }
+    ensure_editable(&row, "申报已提交，不能修改；如需修改请先撤回")?;
     let mut form = input.form;
     form.normalise();
     let problems = form.check_draft();
@@ -668,7 +676,8 @@ async fn save_form(
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
     let partners = partner_statuses(&state, &saved, &form).await?;
-    let (problems, _) = blocking(&state, &saved, &form, &partners).await?;
+    let call = the_call(&state, &saved).await?;
+    let (problems, _) = blocking(&state, &saved, &call, &form, &partners).await?;
     Ok(Json(Saved {
         revision: saved.revision,
         saved_at: saved.updated_at,
@@ -717,7 +726,8 @@ async fn submit(
     };
     let form = parse_form(&row.form);
     let partners = partner_statuses(&state, &row, &form).await?;
-    let (problems, deadline) = blocking(&state, &row, &form, &partners).await?;
+    let call = the_call(&state, &row).await?;
+    let (problems, deadline) = blocking(&state, &row, &call, &form, &partners).await?;
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -939,12 +949,7 @@ async fn partner_decision(
         id,
     )
     .await?;
-    if !status_of(&row).editable() {
-        return Err(ApiError::conflict(
-            "not_editable",
-            "申报已提交，不能再更改确认",
-        ));
-    }
+    ensure_editable(&row, "申报已提交，不能再更改确认")?;
     let (status, reason) = parse_decision(&input)?;
     let mut tx = state.db.begin().await?;
     if !apps::respond(&mut tx, id, org_id, status, reason.as_deref(), cu.user.id).await? {
@@ -1089,12 +1094,7 @@ async fn upload(
     req: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let (row, _) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
-    if !status_of(&row).editable() {
-        return Err(ApiError::conflict(
-            "not_editable",
-            "申报已提交，不能修改附件；如需修改请先撤回",
-        ));
-    }
+    ensure_editable(&row, "申报已提交，不能修改附件；如需修改请先撤回")?;
     let multipart = Multipart::from_request(req, &state).await.map_err(|_| {
         ApiError::field(
             "file",

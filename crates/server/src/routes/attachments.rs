@@ -193,11 +193,8 @@ async fn authorize(
             };
             cu.authorize(state, action, &target, "attachment", a.id)
                 .await?;
-            if write && !crate::routes::applications::status_of(&row).editable() {
-                return Err(ApiError::conflict(
-                    "not_editable",
-                    "已提交的申报不能修改附件",
-                ));
+            if write {
+                crate::routes::applications::ensure_editable(&row, "已提交的申报不能修改附件")?;
             }
             Ok(())
         }

@@ -178,28 +178,13 @@ async fn accept(
     {
         errors.push(FieldProblem::from_error("admin.password", e));
     }
-    let phone = input
-        .admin
-        .phone
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|p| {
-            chanjiao_domain::validate::Phone::parse(p)
-                .map(|p| p.as_str().to_owned())
-                .map_err(|e| errors.push(FieldProblem::from_error("admin.phone", e)))
-                .ok()
-        });
-    let email = input
-        .admin
-        .email
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .and_then(|m| {
-            chanjiao_domain::validate::Email::parse(m)
-                .map(|m| m.as_str().to_owned())
-                .map_err(|e| errors.push(FieldProblem::from_error("admin.email", e)))
-                .ok()
-        });
+    let mut contact_errors = Vec::new();
+    let (phone, email) = crate::routes::users::parse_contact(
+        input.admin.phone.as_deref(),
+        input.admin.email.as_deref(),
+        &mut contact_errors,
+    );
+    errors.extend(nested("admin", contact_errors));
     let decision = DecisionInput {
         decision: input.decision,
         reason: input.reason,

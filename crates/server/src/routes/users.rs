@@ -112,7 +112,8 @@ pub struct NewUserInput {
 
 type Contact = (Option<String>, Option<String>);
 
-fn parse_contact(
+/// Parses optional phone and e-mail (blank means none), pushing problems as `phone`/`email`.
+pub(crate) fn parse_contact(
     phone: Option<&str>,
     email: Option<&str>,
     errors: &mut Vec<FieldProblem>,
