@@ -104,6 +104,42 @@ export const router = createRouter({
           meta: { title: 'intake.detail_title', capability: 'application.intake' },
         },
         {
+          path: 'experts',
+          name: 'review-experts',
+          component: () => import('./views/review/ExpertPoolView.vue'),
+          meta: { title: 'nav.review_experts', capability: 'review.manage' },
+        },
+        {
+          path: 'rounds',
+          name: 'review-rounds',
+          component: () => import('./views/review/RoundListView.vue'),
+          meta: { title: 'nav.review_rounds', capability: 'review.manage' },
+        },
+        {
+          path: 'rounds/:id(\\d+)',
+          name: 'review-round',
+          component: () => import('./views/review/RoundDetailView.vue'),
+          meta: { title: 'review.rounds.detail_title', capability: 'review.manage' },
+        },
+        {
+          path: 'my-reviews',
+          name: 'my-reviews',
+          component: () => import('./views/review/MyReviewsView.vue'),
+          meta: { title: 'nav.my_reviews', capability: 'review.expert' },
+        },
+        {
+          path: 'my-reviews/:id(\\d+)',
+          name: 'review-edit',
+          component: () => import('./views/review/ReviewView.vue'),
+          meta: { title: 'review.form.page_title', capability: 'review.expert' },
+        },
+        {
+          path: 'outbox',
+          name: 'outbox',
+          component: () => import('./views/review/OutboxView.vue'),
+          meta: { title: 'nav.outbox', capability: 'review.manage' },
+        },
+        {
           path: 'forbidden',
           name: 'forbidden',
           component: () => import('./views/errors/ForbiddenView.vue'),

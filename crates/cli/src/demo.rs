@@ -250,6 +250,10 @@ const ACCOUNTS: &[DemoAccount] = &[
     ),
     ("expert.zhao", "赵建国（评审专家）", "expert", None, None),
     ("expert.sun", "孙丽华（评审专家）", "expert", None, None),
+    ("expert.qian", "钱志远（评审专家）", "expert", None, None),
+    ("expert.zhou", "周慧敏（评审专家）", "expert", None, None),
+    ("expert.wu", "吴海峰（评审专家）", "expert", None, None),
+    ("expert.zheng", "郑晓东（评审专家）", "expert", None, None),
     (
         "jiangnan.admin",
         "周明（江南半导体科技大学）",
@@ -356,6 +360,7 @@ pub async fn load(db: &Db) -> Result<()> {
         ids.insert(o.key, row.id);
     }
     let mut office_user = 0;
+    let mut user_ids = std::collections::HashMap::new();
     for (i, (login, name, role, org, field)) in ACCOUNTS.iter().enumerate() {
         let org_id = org.and_then(|k| ids.get(k).copied());
         let new = users::NewUser {
@@ -367,6 +372,7 @@ pub async fn load(db: &Db) -> Result<()> {
             email: Some(format!("{login}@demo.chanjiao.cn")),
         };
         let user = users::insert(&mut tx, &new).await?;
+        user_ids.insert(*login, user.id);
         if *login == "office" {
             office_user = user.id;
         }
@@ -375,9 +381,15 @@ pub async fn load(db: &Db) -> Result<()> {
             .map_err(|(f, e)| anyhow::anyhow!("demo grant {login} {f}: {}", e.message))?;
         users::insert_grant(&mut tx, user.id, &g, None).await?;
     }
+    let mut call_ids = Vec::new();
     for call in demo_calls() {
-        chanjiao_store::calls::insert(&mut tx, &call, office_user).await?;
+        call_ids.push(
+            chanjiao_store::calls::insert(&mut tx, &call, office_user)
+                .await?
+                .id,
+        );
     }
+    review_demo(&mut tx, &ids, &user_ids, call_ids[0], office_user).await?;
     audit::append(
         &mut tx,
         NewEvent {
@@ -398,6 +410,218 @@ pub async fn load(db: &Db) -> Result<()> {
     );
     print_logins();
     Ok(())
+}
+
+/// login, title, affiliation (demo organisation key), affiliation name, province, fields, keywords.
+type DemoExpert = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// Expert profiles; in the 2022 call, two applications accepted for review (a 高职 in Jiangsu
+/// with 纳芯, an 本科 in Guangdong with 华芯) and a review round in set-up, ready to assign.
+async fn review_demo(
+    tx: &mut chanjiao_store::Tx,
+    orgs: &std::collections::HashMap<&str, i64>,
+    users: &std::collections::HashMap<&str, i64>,
+    call_id: i64,
+    office_user: i64,
+) -> Result<()> {
+    use chanjiao_store::applications as apps;
+    use chanjiao_store::review as rv;
+    let experts: [DemoExpert; 6] = [
+        (
+            "expert.zhao",
+            "教授",
+            None,
+            "清华大学集成电路学院",
+            "110000",
+            &["power_devices", "materials_epitaxy"],
+            &["碳化硅", "功率模块"],
+        ),
+        (
+            "expert.sun",
+            "研究员",
+            None,
+            "中国科学院半导体研究所",
+            "110000",
+            &["power_devices", "rf_devices"],
+            &["氮化镓", "实训基地"],
+        ),
+        (
+            "expert.qian",
+            "教授级高工",
+            Some("naxin"),
+            "苏州纳芯碳化硅半导体有限公司",
+            "320000",
+            &["power_devices", "materials_epitaxy"],
+            &["碳化硅衬底"],
+        ),
+        (
+            "expert.zhou",
+            "教授",
+            None,
+            "复旦大学微电子学院",
+            "310000",
+            &["ic_design", "power_devices"],
+            &["产教融合"],
+        ),
+        (
+            "expert.wu",
+            "正高级工程师",
+            None,
+            "中国电子科技集团第五十五研究所",
+            "320000",
+            &["rf_devices", "power_devices"],
+            &["射频", "封装"],
+        ),
+        (
+            "expert.zheng",
+            "副教授",
+            None,
+            "西安电子科技大学",
+            "610000",
+            &["power_devices", "reliability"],
+            &["可靠性", "实训"],
+        ),
+    ];
+    for (login, title, org, affiliation, province, fields, keywords) in experts {
+        let Some(&uid) = users.get(login) else {
+            continue;
+        };
+        let profile = rv::Profile {
+            title: title.into(),
+            affiliation_org_id: org.and_then(|k| orgs.get(k).copied()),
+            affiliation_name: affiliation.into(),
+            province_code: province.into(),
+            fields: serde_json::to_string(fields)?,
+            keywords: serde_json::to_string(keywords)?,
+            max_load: 5,
+            available: true,
+            conflict_org_ids: "[]".into(),
+            conflict_application_ids: "[]".into(),
+        };
+        rv::upsert_profile(tx, uid, &profile).await?;
+    }
+    let leads = [
+        (
+            "suzhou_ic",
+            "naxin",
+            "naxin.admin",
+            "苏州集成电路职业技术学院",
+            "higher_vocational",
+            "little_giant",
+        ),
+        (
+            "lingnan",
+            "huaxin",
+            "huaxin.admin",
+            "岭南微电子工程学院",
+            "undergraduate",
+            "provincial_srdi",
+        ),
+    ];
+    for (lead, partner, partner_admin, lead_name, itype, category) in leads {
+        let (Some(&lead_id), Some(&partner_id)) = (orgs.get(lead), orgs.get(partner)) else {
+            continue;
+        };
+        let form = demo_form(lead_name, itype, partner_id, category);
+        let keys = apps::KeyColumns {
+            lead_name: lead_name.into(),
+            institution_type: Some(itype.into()),
+            direction: Some("power_devices".into()),
+        };
+        let row = apps::insert(
+            tx,
+            &apps::NewApplication {
+                call_id,
+                lead_org_id: lead_id,
+                form: &form,
+                schema: chanjiao_domain::application::FORM_SCHEMA_VERSION,
+                keys: &keys,
+                number_prefix: "SQ-2022-",
+                by: office_user,
+            },
+        )
+        .await?;
+        apps::sync_partners(tx, row.id, &[(partner_id, Some(category.into()))]).await?;
+        let by = users.get(partner_admin).copied().unwrap_or(office_user);
+        apps::respond(tx, row.id, partner_id, "confirmed", None, by).await?;
+        apps::set_status(tx, row.id, &["draft"], "submitted").await?;
+        let number = row.number.clone().unwrap_or_default();
+        let hash = chanjiao_server::routes::applications::content_hash(&number, 1, &form);
+        apps::freeze_version(tx, row.id, 1, &form, &hash, office_user).await?;
+        apps::set_status(tx, row.id, &["submitted"], "accepted_for_review").await?;
+    }
+    let round = rv::RoundInput {
+        kind: "initial".into(),
+        title: "2022年先进半导体领域 立项评审".into(),
+        per_application: 3,
+        rubric: serde_json::to_string(&chanjiao_domain::review::rubric::Rubric::default_initial())?,
+        disagreement_threshold: 20.0,
+    };
+    let phases = [
+        rv::PhaseInput {
+            kind: "online".into(),
+            name: "网评".into(),
+            blind: true,
+            scores_editable: true,
+            decider: "office".into(),
+        },
+        rv::PhaseInput {
+            kind: "meeting".into(),
+            name: "会评".into(),
+            blind: false,
+            scores_editable: true,
+            decider: "experts".into(),
+        },
+    ];
+    rv::insert_round(tx, call_id, &round, &phases, office_user).await?;
+    Ok(())
+}
+
+/// A complete 申报书 for the demo's applications.
+fn demo_form(lead: &str, itype: &str, partner: i64, category: &str) -> String {
+    let para = |topic: &str| {
+        format!("{topic}：学校围绕第三代半导体功率器件产业链，联合专精特新企业共建碳化硅功率模块实训基地与联合实验室，开展订单式人才培养和产教融合项目。").repeat(4)
+    };
+    let partner_name = if category == "little_giant" {
+        "苏州纳芯碳化硅半导体有限公司"
+    } else {
+        "深圳华芯功率器件股份有限公司"
+    };
+    serde_json::json!({
+        "lead": {
+            "institution_type": itype, "name": lead, "nature": "public",
+            "contact_name": "李娟", "contact_title": "教务处处长/教授", "contact_phone": "13912345678",
+            "contact_email": "contact@demo.chanjiao.cn", "profile": para("院校简介"), "direction": "power_devices",
+            "supporting_projects": ["provincial_high_level"], "supporting_projects_other": "",
+            "funding_sources": ["self_raised"], "funding_sources_other": ""
+        },
+        "partners": [{
+            "org_id": partner, "name": partner_name, "uscc": "", "category": category,
+            "contact": "张伟", "contact_phone": "0512-68601234", "contact_email": "hr@demo.chanjiao.cn",
+            "profile": para("单位简介")
+        }],
+        "industry_education": { "main_work": para("主要工作"), "results": para("成效经验"), "innovation": para("特色创新") },
+        "goals": {
+            "goals": para("建设目标"),
+            "plan": {
+                "management_body": para("联合管理机构"), "research_institute": para("产教融合研究院"),
+                "teaching_resource_center": para("教育教学与资源中心"), "practice_training_center": para("实践与实训中心"),
+                "innovation_cooperation_center": para("创新合作中心"), "smart_cloud_platform": para("智慧云平台")
+            },
+            "innovation": para("创新特色")
+        },
+        "guarantees": { "facilities": para("设施保障"), "organisation": para("组织保障"), "funding": "学校自筹800万元，地方政府配套500万元。", "other": "" },
+        "commitment": { "responsible_person": "王校长", "agreed": true, "office_meeting_approved": true, "office_meeting_date": "2022-11-20" }
+    })
+    .to_string()
 }
 
 /// The seed's own call (2022, closed) and an open second round, so the demo can be applied to.

@@ -173,12 +173,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let s = settings(&cli.global, None)?;
             let db = open(&s).await?;
             demo::load(&db).await?;
+            chanjiao_store::audit::chain_pending(&db).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin(cmd) => {
             let s = settings(&cli.global, None)?;
             let db = open(&s).await?;
-            admin::run(&db, &s, cmd).await
+            let code = admin::run(&db, &s, cmd).await;
+            chanjiao_store::audit::chain_pending(&db).await?;
+            code
         }
         Command::Export(ExportCommand::Application {
             id,

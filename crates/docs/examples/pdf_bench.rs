@@ -4,8 +4,9 @@
 //!
 //! Prints the first (cold) render, which includes finding and indexing the fonts, the mean, p50
 //! and p95 of 50 warm renders of a full application (~30 KB of text, two partners), and the total
-//! time of a batch of 150 renders. `--out DIR` also writes the sample PDF and DOCX there;
-//! `--once` skips the timing loops.
+//! time of a batch of 150 renders; then the first and the warm (mean, p50 and p95 of 50) renders
+//! of a 立项通知书. `--out DIR` also writes the sample PDFs (application, draft, blind, letter) and
+//! the DOCX there; `--once` skips the timing loops.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -80,6 +81,33 @@ fn main() {
         docx.len()
     );
 
+    let letter = common::letter();
+    let t = Instant::now();
+    let letter_pdf = chanjiao_docs::render_initiation_letter(&letter).expect("letter");
+    println!(
+        "first letter render: {:.1} ms, {} bytes",
+        ms(t.elapsed()),
+        letter_pdf.len()
+    );
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let mut l = letter.clone();
+            l.letter_number = format!("产教立项〔2026〕第 {:03} 号", i + 1);
+            let t = Instant::now();
+            chanjiao_docs::render_initiation_letter(&l).expect("letter");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "warm letter renders (n={runs}): mean {:.1} ms, p50 {:.1} ms, p95 {:.1} ms",
+        ms(mean),
+        ms(pct(0.5)),
+        ms(pct(0.95))
+    );
+
     if let Some(dir) = out_dir {
         let dir = std::path::Path::new(&dir);
         std::fs::create_dir_all(dir).unwrap();
@@ -92,6 +120,13 @@ fn main() {
             chanjiao_docs::application_pdf(&form, &draft).unwrap(),
         )
         .unwrap();
+        std::fs::write(
+            dir.join("blind.pdf"),
+            chanjiao_docs::application_pdf_variant(&form, &meta, chanjiao_docs::Variant::Blind)
+                .unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("letter.pdf"), &letter_pdf).unwrap();
         println!("wrote {}", dir.display());
     }
 }

@@ -1,5 +1,5 @@
 //! The 申报书 as an editable Word document: the same table, rows and wording as the PDF, with
-//! simpler styling. Header: the call and the draft mark; footer: number, version, 校验码, page
+//! simpler styling. Header: the call, the draft mark and the blind-review mark; footer: number, version, 校验码, page
 //! X / Y and the verification address.
 
 use docx_rs::{
@@ -8,7 +8,7 @@ use docx_rs::{
 };
 
 use crate::model::{BLANK, Choice, Prose, View};
-use crate::{DocError, PrintMeta};
+use crate::{DocError, PrintMeta, Variant};
 
 /// Font sizes are in half-points.
 const BODY: usize = 21; // 五号
@@ -385,10 +385,24 @@ fn table(v: &View) -> Table {
 pub(crate) fn render(
     form: &chanjiao_domain::application::ApplicationForm,
     meta: &PrintMeta,
+    variant: Variant,
 ) -> Result<Vec<u8>, DocError> {
-    let v = View::new(form, meta);
+    let v = View::new(form, meta, variant);
 
     let mut header = Header::new();
+    if v.blind {
+        header = header.add_paragraph(
+            Paragraph::new()
+                .add_run(
+                    Run::new()
+                        .add_text(&v.blind_mark)
+                        .bold()
+                        .size(20)
+                        .fonts(heading_fonts()),
+                )
+                .align(AlignmentType::Center),
+        );
+    }
     if v.draft {
         header = header.add_paragraph(
             Paragraph::new()
@@ -422,22 +436,23 @@ pub(crate) fn render(
     );
 
     let small = |t: &str| Run::new().add_text(t).size(SMALL).fonts(heading_fonts());
-    let footer = Footer::new()
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(small(&format!(
-                    "申报编号 {}　版本 {}　校验码 {}　第 ",
-                    v.application_no, v.version, v.hash12
-                )))
-                .add_page_num(PageNum::new())
-                .add_run(small(" / "))
-                .add_num_pages(NumPages::new())
-                .add_run(small(" 页")),
-        )
-        .add_paragraph(Paragraph::new().add_run(small(&format!(
+    let mut footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(small(&format!(
+                "申报编号 {}　版本 {}　校验码 {}　第 ",
+                v.application_no, v.version, v.hash12
+            )))
+            .add_page_num(PageNum::new())
+            .add_run(small(" / "))
+            .add_num_pages(NumPages::new())
+            .add_run(small(" 页")),
+    );
+    if !meta.verify_url.trim().is_empty() {
+        footer = footer.add_paragraph(Paragraph::new().add_run(small(&format!(
             "核验：{}",
             crate::model::clean_line(&meta.verify_url)
         ))));
+    }
 
     let title = Paragraph::new()
         .add_run(

@@ -7,6 +7,9 @@
 //!    directory, the executable's directory, and each of their ancestors;
 //! 3. the operating system's font directories.
 //!
+//! A FangSong (仿宋) face, if one turns up among the faces found, is the letter's body face;
+//! none is required.
+//!
 //! Typst's own embedded fonts (Libertinus Serif, New Computer Modern, DejaVu Sans Mono) are
 //! always added: DejaVu supplies ☑/☐, which the CJK faces lack.
 //!
@@ -53,6 +56,17 @@ const SANS_FAMILIES: &[&str] = &[
     "Droid Sans Fallback",
 ];
 
+/// FangSong (仿宋) families, best first: the body face of official letters (GB/T 9704). Optional;
+/// the letter falls back to the Song/serif chain when none is found.
+const FANGSONG_FAMILIES: &[&str] = &[
+    "FangSong_GB2312",
+    "FangSong",
+    "STFangsong",
+    "FZFangSong-Z02",
+    "FZFangSong-Z02S",
+    "Adobe Fangsong Std",
+];
+
 /// Faces that carry ☑ (U+2611) and ☐ (U+2610).
 const SYMBOL_FAMILIES: &[&str] = &["DejaVu Sans", "DejaVu Sans Mono"];
 
@@ -66,6 +80,8 @@ pub(crate) struct FontSet {
     pub heading: Vec<String>,
     /// For ☑/☐.
     pub symbol: Vec<String>,
+    /// Official-letter body text: a FangSong face if one was found, then the body chain.
+    pub fangsong: Vec<String>,
     /// Their size relative to the text (the faces draw them at different sizes).
     pub symbol_scale: f64,
 }
@@ -180,6 +196,7 @@ fn discover() -> Result<FontSet, NoCjkFont> {
         .iter()
         .any(|(_, i)| i.family == SYMBOL_FAMILIES[0] && i.coverage.contains(0x2611));
     let symbol_scale = if has_sans_symbols { 1.0 } else { 1.3 };
+    let fangsong = present(&found, FANGSONG_FAMILIES);
     let mut store = FontStore::new();
     store.extend(found);
     store.extend(typst_kit::fonts::embedded());
@@ -193,8 +210,11 @@ fn discover() -> Result<FontSet, NoCjkFont> {
         }
         v
     };
+    let body = chain(&serif[..1], &sans[..1]);
+    let fangsong = chain(&fangsong[..fangsong.len().min(1)], &body);
     Ok(FontSet {
-        body: chain(&serif[..1], &sans[..1]),
+        fangsong,
+        body,
         heading: chain(&sans[..1], &serif[..1]),
         symbol: symbol.clone(),
         symbol_scale,

@@ -9,7 +9,7 @@ use chanjiao_domain::application::{
 use chanjiao_domain::org::UniversityNature;
 use serde::Serialize;
 
-use crate::PrintMeta;
+use crate::{PrintMeta, Variant};
 
 /// The document's title.
 pub(crate) const TITLE: &str = "先进半导体领域专精特新产业学院申报书";
@@ -17,6 +17,10 @@ pub(crate) const TITLE: &str = "先进半导体领域专精特新产业学院申
 pub(crate) const DRAFT_MARK: &str = "草稿 DRAFT（未提交）";
 /// Footnote 1 of the official table (under 单位类别).
 pub(crate) const PARTNER_NOTE: &str = "联合申报单位需含至少一家专精特新企业（省级以上），在此基础上鼓励联合地方（地市级以上）中小企业中心、行业协会、园区及重点产业链龙头企业建设。如联合申报单位不止一家，可按此格式附后说明。";
+/// The mark of the blind-review variant, on every page.
+pub(crate) const BLIND_MARK: &str = "盲审版 · 已隐去申报单位信息";
+/// What a redacted value prints as (the server's redaction uses the same).
+pub(crate) const REDACTED: &str = "■■■";
 /// The blank of an unfilled "其他____".
 pub(crate) const BLANK: &str = "＿＿＿＿";
 
@@ -100,6 +104,9 @@ pub(crate) struct View {
     pub hash12: String,
     pub draft: bool,
     pub draft_mark: String,
+    /// The blind-review variant.
+    pub blind: bool,
+    pub blind_mark: String,
     pub lead: Lead,
     pub partners: Vec<Partner>,
     pub partner_note: String,
@@ -211,10 +218,95 @@ const ORDINALS: [&str; 20] = [
     "十五", "十六", "十七", "十八", "十九", "二十",
 ];
 
-fn ordinal(i: usize) -> String {
+/// "一", "二"… for 0, 1…; Arabic digits past twenty.
+pub(crate) fn chinese_number(i: usize) -> String {
     match ORDINALS.get(i) {
-        Some(o) => format!("（{o}）"),
-        None => format!("（{}）", i + 1),
+        Some(o) => (*o).to_owned(),
+        None => (i + 1).to_string(),
+    }
+}
+
+fn ordinal(i: usize) -> String {
+    format!("（{}）", chinese_number(i))
+}
+
+/// For the blind variant: blanks identifying fields and removes the applicants' names from the
+/// texts. A no-op for the full variant.
+struct Redactor {
+    blind: bool,
+    /// Names to remove from texts, longest first.
+    names: Vec<String>,
+}
+
+impl Redactor {
+    fn new(form: &ApplicationForm, variant: Variant) -> Redactor {
+        let blind = variant == Variant::Blind;
+        let mut names: Vec<String> = Vec::new();
+        if blind {
+            // A contact is often written "张伟（人力资源总监）": the name is the part before the
+            // bracket.
+            let person = |s: &str| -> String {
+                s.split(['（', '(', '，', ',', '/', '、'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned()
+            };
+            let l = &form.lead;
+            let mut all = vec![
+                l.name.trim().to_owned(),
+                person(&l.contact_name),
+                l.contact_phone.trim().to_owned(),
+                l.contact_email.trim().to_owned(),
+                person(&form.commitment.responsible_person),
+            ];
+            for p in &form.partners {
+                all.extend([
+                    p.name.trim().to_owned(),
+                    p.uscc.trim().to_owned(),
+                    person(&p.contact),
+                    p.contact_phone.trim().to_owned(),
+                    p.contact_email.trim().to_owned(),
+                ]);
+            }
+            for n in all {
+                // One character is too little to tell a name from ordinary text; what the
+                // caller already redacted needs nothing.
+                if n.chars().count() >= 2 && !n.contains('■') && !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        }
+        Redactor { blind, names }
+    }
+
+    /// A field that identifies an applicant: `■■■` in the blind variant (unless empty).
+    fn field(&self, s: &str) -> String {
+        if self.blind && !s.trim().is_empty() {
+            REDACTED.to_owned()
+        } else {
+            clean_line(s)
+        }
+    }
+
+    /// A text that may mention an applicant: their names become `■■■` in the blind variant.
+    fn text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(s);
+        for n in &self.names {
+            if out.contains(n.as_str()) {
+                out = std::borrow::Cow::Owned(out.replace(n.as_str(), REDACTED));
+            }
+        }
+        out
+    }
+
+    fn paragraphs(&self, s: &str) -> Vec<String> {
+        paragraphs(&self.text(s))
+    }
+
+    fn prose(&self, label: &str, hint: &str, text: &str) -> Prose {
+        prose(label, hint, &self.text(text))
     }
 }
 
@@ -250,7 +342,8 @@ fn prose(label: &str, hint: &str, text: &str) -> Prose {
 }
 
 impl View {
-    pub(crate) fn new(form: &ApplicationForm, meta: &PrintMeta) -> View {
+    pub(crate) fn new(form: &ApplicationForm, meta: &PrintMeta, variant: Variant) -> View {
+        let r = Redactor::new(form, variant);
         let l = &form.lead;
         let natures: Vec<(&str, &str)> = UniversityNature::ALL
             .iter()
@@ -264,24 +357,24 @@ impl View {
         };
         let lead = Lead {
             institution_type: choices(InstitutionTypes::ALL, &one(&l.institution_type), "", false),
-            name: clean_line(&l.name),
+            name: r.field(&l.name),
             nature: choices(&natures, &one(&l.nature), "", false),
-            contact_name: clean_line(&l.contact_name),
-            contact_title: clean_line(&l.contact_title),
-            contact_phone: clean_line(&l.contact_phone),
-            contact_email: clean_line(&l.contact_email),
-            profile: paragraphs(&l.profile),
+            contact_name: r.field(&l.contact_name),
+            contact_title: r.field(&l.contact_title),
+            contact_phone: r.field(&l.contact_phone),
+            contact_email: r.field(&l.contact_email),
+            profile: r.paragraphs(&l.profile),
             direction,
             supporting_projects: choices(
                 SupportingProjects::ALL,
                 &many_codes(&l.supporting_projects),
-                &l.supporting_projects_other,
+                &r.text(&l.supporting_projects_other),
                 true,
             ),
             funding_sources: choices(
                 FundingSources::ALL,
                 &many_codes(&l.funding_sources),
-                &l.funding_sources_other,
+                &r.text(&l.funding_sources_other),
                 true,
             ),
         };
@@ -298,13 +391,13 @@ impl View {
             .enumerate()
             .map(|(i, p)| Partner {
                 ordinal: if many { ordinal(i) } else { String::new() },
-                name: clean_line(&p.name),
-                uscc: clean_line(&p.uscc),
+                name: r.field(&p.name),
+                uscc: r.field(&p.uscc),
                 category: choices(PartnerCategories::ALL, &one(&p.category), "", false),
-                contact: clean_line(&p.contact),
-                contact_phone: clean_line(&p.contact_phone),
-                contact_email: clean_line(&p.contact_email),
-                profile: paragraphs(&p.profile),
+                contact: r.field(&p.contact),
+                contact_phone: r.field(&p.contact_phone),
+                contact_email: r.field(&p.contact_email),
+                profile: r.paragraphs(&p.profile),
             })
             .collect();
 
@@ -328,27 +421,29 @@ impl View {
             hash12,
             draft: meta.draft,
             draft_mark: DRAFT_MARK.to_owned(),
+            blind: r.blind,
+            blind_mark: BLIND_MARK.to_owned(),
             lead,
             partners,
             partner_note: PARTNER_NOTE.to_owned(),
             industry_education: vec![
-                prose(
+                r.prose(
                     "主要工作",
                     "（牵头申报院校开展的产教融合工作情况）",
                     &ie.main_work,
                 ),
-                prose(
+                r.prose(
                     "成效经验",
                     "（产教融合工作取得的突出成效、成果和经验总结）",
                     &ie.results,
                 ),
-                prose(
+                r.prose(
                     "特色创新",
                     "（产教融合工作在运营内容、机制、模式等方面的创新和特色）",
                     &ie.innovation,
                 ),
             ],
-            goals: prose(
+            goals: r.prose(
                 "建设目标",
                 "（专精特新产业学院在服务地方经济、专业改革、学生发展等方面的工作目标）",
                 &g.goals,
@@ -360,32 +455,32 @@ impl View {
                 .enumerate()
                 .map(|(i, (_, heading, text))| PlanSection {
                     heading: format!("{}{heading}", ordinal(i)),
-                    paras: paragraphs(text),
+                    paras: r.paragraphs(text),
                 })
                 .collect(),
             plan_hint: "（对照建设指南所述建设内容填写）".to_owned(),
-            innovation: prose(
+            innovation: r.prose(
                 "创新特色",
                 "（专精特新产业学院在运营内容、机制、模式上的创新和特色）",
                 &g.innovation,
             ),
             guarantees: vec![
-                prose(
+                r.prose(
                     "设施保障",
                     "（专精特新产业学院建设在场地、空间、设备等方面的保障）",
                     &gu.facilities,
                 ),
-                prose(
+                r.prose(
                     "组织保障",
                     "（专精特新产业学院建设在人员、组织、实施体系等方面的保障）",
                     &gu.organisation,
                 ),
-                prose(
+                r.prose(
                     "经费保障",
                     "（需明确专精特新产业学院建设的经费来源）",
                     &gu.funding,
                 ),
-                prose(
+                r.prose(
                     "其他保障",
                     "（专精特新产业学院在其他方面的保障及从地方政府争取到的支持等）",
                     &gu.other,
@@ -393,7 +488,12 @@ impl View {
             ],
             commitment: Commitment {
                 text: COMMITMENT_TEXT.to_owned(),
-                responsible_person: clean_line(&c.responsible_person),
+                // The signature block of the blind variant names nobody.
+                responsible_person: if r.blind {
+                    String::new()
+                } else {
+                    clean_line(&c.responsible_person)
+                },
                 approved: Choice {
                     label: "经学校办公会议批准".to_owned(),
                     checked: c.office_meeting_approved,

@@ -1,8 +1,8 @@
-//! The 申报书 as PDF: typst as a library.
+//! The PDF documents (the 申报书 and the 立项通知书): typst as a library.
 //!
-//! The template (`templates/application.typ`) is the only source file. User data never becomes
-//! markup: it is serialised to `/data.json`, which the template reads with `json(...)` and places
-//! as string values (typst shows strings literally). The QR code is `/qr.svg`.
+//! Each document has one template (`templates/*.typ`), its only source file. User data never
+//! becomes markup: it is serialised to `/data.json`, which the template reads with `json(...)` and
+//! places as string values (typst shows strings literally). The QR code is `/qr.svg`.
 
 use std::sync::LazyLock;
 
@@ -19,9 +19,7 @@ use typst_layout::PagedDocument;
 
 use crate::fonts::{FontSet, fonts};
 use crate::model::View;
-use crate::{DocError, PrintMeta};
-
-const TEMPLATE: &str = include_str!("../templates/application.typ");
+use crate::{DocError, PrintMeta, Variant};
 
 fn file_id(path: &str) -> FileId {
     RootedPath::new(
@@ -31,18 +29,48 @@ fn file_id(path: &str) -> FileId {
     .intern()
 }
 
-static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/application.typ"));
+/// A document's template: the main (and only) typst source of its renders.
+pub(crate) struct Template {
+    id: FileId,
+    source: Source,
+}
+
+impl Template {
+    fn new(path: &str, text: &str) -> Template {
+        let id = file_id(path);
+        Template {
+            id,
+            source: Source::new(id, text.to_owned()),
+        }
+    }
+}
+
+/// The 申报书.
+pub(crate) static APPLICATION: LazyLock<Template> = LazyLock::new(|| {
+    Template::new(
+        "/application.typ",
+        include_str!("../templates/application.typ"),
+    )
+});
+/// The 立项通知书.
+pub(crate) static INITIATION_LETTER: LazyLock<Template> = LazyLock::new(|| {
+    Template::new(
+        "/initiation_letter.typ",
+        include_str!("../templates/initiation_letter.typ"),
+    )
+});
+
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/data.json"));
 static QR_ID: LazyLock<FileId> = LazyLock::new(|| file_id("/qr.svg"));
-static MAIN: LazyLock<Source> = LazyLock::new(|| Source::new(*MAIN_ID, TEMPLATE.to_owned()));
 static LIBRARY: LazyLock<LazyHash<Library>> =
     LazyLock::new(|| LazyHash::new(Library::builder().build()));
 
-/// One render: the shared template, library and fonts plus this form's data and QR code.
+/// One render: a shared template, library and fonts plus this document's data and QR code.
 struct DocWorld {
     fonts: &'static FontSet,
+    template: &'static Template,
     data: Bytes,
-    qr: Bytes,
+    qr: Option<Bytes>,
 }
 
 impl World for DocWorld {
@@ -55,12 +83,12 @@ impl World for DocWorld {
     }
 
     fn main(&self) -> FileId {
-        *MAIN_ID
+        self.template.id
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == *MAIN_ID {
-            Ok(MAIN.clone())
+        if id == self.template.id {
+            Ok(self.template.source.clone())
         } else {
             Err(FileError::NotSource)
         }
@@ -69,10 +97,12 @@ impl World for DocWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *DATA_ID {
             Ok(self.data.clone())
-        } else if id == *QR_ID {
-            Ok(self.qr.clone())
-        } else if id == *MAIN_ID {
-            Ok(Bytes::from_string(MAIN.clone()))
+        } else if id == *QR_ID
+            && let Some(qr) = &self.qr
+        {
+            Ok(qr.clone())
+        } else if id == self.template.id {
+            Ok(Bytes::from_string(self.template.source.clone()))
         } else {
             Err(FileError::AccessDenied)
         }
@@ -121,9 +151,13 @@ fn diagnostics(errors: &EcoVec<SourceDiagnostic>) -> String {
         .join(" | ")
 }
 
-pub(crate) fn render(
-    form: &chanjiao_domain::application::ApplicationForm,
-    meta: &PrintMeta,
+/// Typesets `template` with `data` (plus a `fonts` entry with the family lists and a `qr` flag)
+/// and the QR code of `qr_url` when given, and exports the PDF with the identifier `ident`.
+pub(crate) fn compile(
+    template: &'static Template,
+    mut data: serde_json::Value,
+    qr_url: Option<&str>,
+    ident: String,
 ) -> Result<Vec<u8>, DocError> {
     let fonts = fonts().map_err(|e| DocError::NoCjkFont {
         searched: e
@@ -133,31 +167,60 @@ pub(crate) fn render(
             .collect::<Vec<_>>()
             .join(", "),
     })?;
-    let view = View::new(form, meta);
-    let mut data = serde_json::to_value(&view).map_err(|e| DocError::Data(e.to_string()))?;
-    data["fonts"] = serde_json::json!({ "body": fonts.body, "heading": fonts.heading, "symbol": fonts.symbol, "symbol_scale": fonts.symbol_scale });
+    let qr_url = qr_url.map(str::trim).filter(|u| !u.is_empty());
+    let qr = match qr_url {
+        Some(url) => Some(Bytes::from_string(qr_svg(url)?)),
+        None => None,
+    };
+    data["fonts"] = serde_json::json!({
+        "body": fonts.body,
+        "heading": fonts.heading,
+        "symbol": fonts.symbol,
+        "symbol_scale": fonts.symbol_scale,
+        "fangsong": fonts.fangsong,
+    });
+    data["qr"] = serde_json::Value::Bool(qr.is_some());
     let data = serde_json::to_vec(&data).map_err(|e| DocError::Data(e.to_string()))?;
     let world = DocWorld {
         fonts,
+        template,
         data: Bytes::new(data),
-        qr: Bytes::from_string(qr_svg(&meta.verify_url)?),
+        qr,
     };
 
     let result = typst::compile::<PagedDocument>(&world);
-    let document = result
+    let pdf = result
         .output
-        .map_err(|e| DocError::Typeset(diagnostics(&e)))?;
-    let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!(
-            "{}-v{}",
-            meta.application_no, meta.version
-        )),
-        ..Default::default()
-    };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| DocError::PdfExport(diagnostics(&e)));
+        .map_err(|e| DocError::Typeset(diagnostics(&e)))
+        .and_then(|document| {
+            let options = typst_pdf::PdfOptions {
+                ident: typst::foundations::Smart::Custom(ident),
+                ..Default::default()
+            };
+            typst_pdf::pdf(&document, &options).map_err(|e| DocError::PdfExport(diagnostics(&e)))
+        });
 
     // Every render has new data, so its memoised results are rarely hit again; results not hit
-    // in the last few renders go, while what the template and fonts share stays warm.
+    // in the last few renders go, while what the templates and fonts share stays warm.
     typst::comemo::evict(3);
     pdf
+}
+
+/// The 申报书.
+pub(crate) fn render(
+    form: &chanjiao_domain::application::ApplicationForm,
+    meta: &PrintMeta,
+    variant: Variant,
+) -> Result<Vec<u8>, DocError> {
+    let view = View::new(form, meta, variant);
+    let data = serde_json::to_value(&view).map_err(|e| DocError::Data(e.to_string()))?;
+    compile(
+        &APPLICATION,
+        data,
+        Some(&meta.verify_url),
+        match variant {
+            Variant::Full => format!("{}-v{}", meta.application_no, meta.version),
+            Variant::Blind => format!("{}-v{}-blind", meta.application_no, meta.version),
+        },
+    )
 }

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chanjiao_docs::{DocError, PrintMeta, application_docx, application_pdf};
+use chanjiao_docs::{
+    DocError, PrintMeta, Variant, application_docx, application_docx_variant, application_pdf,
+    application_pdf_variant,
+};
 use chanjiao_domain::application::COMMITMENT_TEXT;
 use common::{complete_form, long_fields, meta, text_bytes};
 
@@ -391,6 +394,119 @@ fn the_docx_is_a_word_document_with_the_same_rows() {
     );
     assert!(parts.contains("PAGE") && parts.contains("NUMPAGES"));
     assert!(parts.contains("草稿 DRAFT（未提交）"));
+}
+
+const BLIND_MARK: &str = "盲审版 · 已隐去申报单位信息";
+
+/// The form as the server redacts it for blind review: names, people and contacts as ■■■.
+fn redacted_form() -> chanjiao_domain::application::ApplicationForm {
+    let mut form = complete_form();
+    let r = "■■■".to_owned();
+    let l = &mut form.lead;
+    l.name = r.clone();
+    l.contact_name = r.clone();
+    l.contact_phone = r.clone();
+    l.contact_email = r.clone();
+    for p in &mut form.partners {
+        p.name = r.clone();
+        p.uscc = r.clone();
+        p.contact = r.clone();
+        p.contact_phone = r.clone();
+        p.contact_email = r.clone();
+    }
+    form
+}
+
+#[test]
+fn the_blind_variant_carries_its_mark_on_every_page() {
+    let meta = meta();
+    let pdf = application_pdf_variant(&redacted_form(), &meta, Variant::Blind).expect("render");
+    let n = page_count(&pdf);
+    assert!(n >= 2);
+    let mark = squash(BLIND_MARK);
+    for (i, page) in pages_text(&pdf).iter().enumerate() {
+        assert_eq!(
+            squash(page).matches(&mark).count(),
+            1,
+            "page {} lacks the blind mark",
+            i + 1
+        );
+    }
+    // The rest of the document is unchanged: footer, rows, commitment.
+    assert_footer_on_every_page(&pdf, &meta);
+    let text = squash(&pages_text(&pdf).join("\n"));
+    assert!(text.contains("牵头申报单位承诺意见") && text.contains(COMMITMENT_TEXT));
+    assert!(text.contains("■■■"));
+    // The signature block names nobody; its blank lines stay.
+    assert!(!text.contains("王建国"), "responsible person printed");
+    assert!(!text.contains("单位负责人：") && text.contains("单位负责人（签字）"));
+    // The full variant has no mark.
+    let full = application_pdf_variant(&redacted_form(), &meta, Variant::Full).unwrap();
+    assert!(!squash(&pages_text(&full).join("")).contains(&mark));
+}
+
+#[test]
+fn the_blind_variant_blanks_identifying_fields_the_caller_missed() {
+    let mut form = complete_form();
+    // Unredacted fields, and names inside the long texts and a 其他 fill.
+    form.lead.profile = format!(
+        "苏州集成电路职业技术学院与苏州纳芯碳化硅半导体有限公司合作多年，联系人李娟、张伟。\n{}",
+        form.lead.profile
+    );
+    form.goals.plan.research_institute = "由苏州工业园区中小企业服务中心协调。".into();
+    form.lead.funding_sources_other = "王建国争取的专项资金".into();
+    let mut meta = meta();
+    meta.draft = true;
+    meta.verify_url = String::new();
+    let pdf = application_pdf_variant(&form, &meta, Variant::Blind).expect("render");
+    let text = squash(&pages_text(&pdf).join("\n"));
+    for name in [
+        "苏州集成电路职业技术学院",
+        "苏州纳芯碳化硅半导体有限公司",
+        "苏州工业园区中小企业服务中心",
+        "91320594MA1XYZ1234",
+        "李娟",
+        "张伟",
+        "王建国",
+        "13912345678",
+        "0512-68601234",
+        "lijuan@",
+        "hr@",
+    ] {
+        assert!(!text.contains(name), "{name} printed in the blind variant");
+    }
+    assert!(text.contains("■■■与■■■合作多年，联系人■■■、■■■。"));
+    assert!(text.contains("由■■■协调。"));
+    assert!(text.contains("其他：■■■争取的专项资金"));
+    // A draft that is blind carries both marks; without a URL there is no QR code caption.
+    assert!(text.contains(&squash(BLIND_MARK)) && text.contains("草稿DRAFT（未提交）"));
+    assert!(!text.contains("扫码核验"));
+}
+
+#[test]
+fn the_blind_docx_has_the_mark_in_its_header_and_no_responsible_person() {
+    let docx = application_docx_variant(&complete_form(), &meta(), Variant::Blind).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip file");
+    let mut all = String::new();
+    let mut headers = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut s = String::new();
+        f.read_to_string(&mut s).unwrap();
+        if f.name().starts_with("word/header") {
+            headers.push_str(&s);
+        }
+        all.push_str(&s);
+    }
+    assert!(headers.contains(BLIND_MARK));
+    for name in [
+        "苏州集成电路职业技术学院",
+        "苏州纳芯碳化硅半导体有限公司",
+        "王建国",
+        "李娟",
+    ] {
+        assert!(!all.contains(name), "{name} in the blind docx");
+    }
 }
 
 #[test]

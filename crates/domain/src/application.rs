@@ -786,6 +786,9 @@ pub fn next(from: Status, t: Transition) -> Option<Status> {
         (S::UnderReview, T::FinishReview) => S::Reviewed,
         (S::Reviewed, T::Shortlist) => S::Shortlisted,
         (S::Reviewed, T::Reject) => S::NotSelected,
+        // The selection may be revised until the 立项 letter is issued.
+        (S::NotSelected, T::Shortlist) => S::Shortlisted,
+        (S::Shortlisted, T::Reject) => S::NotSelected,
         (S::Shortlisted, T::Initiate) => S::Initiated,
         (S::Initiated, T::FilePlan) => S::UnderConstruction,
         (S::UnderConstruction, T::PassMidTerm) => S::MidTermPassed,
@@ -982,6 +985,9 @@ mod tests {
             (S::UnderReview, T::FinishReview, S::Reviewed),
             (S::Reviewed, T::Shortlist, S::Shortlisted),
             (S::Reviewed, T::Reject, S::NotSelected),
+            // A selection is revisable until the 立项 letter is issued.
+            (S::NotSelected, T::Shortlist, S::Shortlisted),
+            (S::Shortlisted, T::Reject, S::NotSelected),
             (S::Shortlisted, T::Initiate, S::Initiated),
             (S::Initiated, T::FilePlan, S::UnderConstruction),
             (S::UnderConstruction, T::PassMidTerm, S::MidTermPassed),

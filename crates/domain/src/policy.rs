@@ -106,6 +106,16 @@ pub enum Action {
     ApplicationRespond,
     /// Formal check, paper copy receipt, intake lists and exports: the programme's work.
     ApplicationIntake,
+    /// Run review: the expert pool, rounds, assignment, results, selection, letters, the outbox.
+    ReviewManage,
+    /// Read a review round (its programme staff, and experts assigned in it).
+    RoundRead,
+    /// Read an expert's profile (the programme staff; the expert themself).
+    ExpertRead,
+    /// Change an expert's profile (the programme staff; the expert themself, within limits).
+    ExpertUpdate,
+    /// An expert's own work on an assignment: answer, read the application, score, submit.
+    AssignmentWork,
 }
 
 /// The object of the action, with the facts the rules need.
@@ -153,6 +163,22 @@ pub enum Target {
         draft: bool,
         respond_as: Option<i64>,
     },
+    /// The expert pool and review-wide lists (the outbox).
+    ReviewPool,
+    /// A review round of a field; `expert_assigned`: the actor is an expert assigned in it.
+    Round {
+        field: String,
+        expert_assigned: bool,
+    },
+    /// An expert's profile.
+    Expert {
+        user_id: i64,
+    },
+    /// One expert's assignment to one application in a round of `field`.
+    Assignment {
+        field: String,
+        expert_user_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +209,9 @@ impl Visibility {
 }
 
 const PROGRAMME_READERS: &[Role] = &[Role::Office, Role::FieldOrganiser, Role::SysAdmin];
+/// Who runs expert review: the programme office, and field organisers for their field.
+const REVIEW_MANAGERS: &[Role] = &[Role::Office, Role::FieldOrganiser];
+
 const ORG_EDITORS: &[Role] = &[Role::Office, Role::FieldOrganiser];
 const USER_READERS: &[Role] = &[Role::SysAdmin, Role::SecurityAdmin];
 
@@ -338,6 +367,46 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
                 _ => programme,
             })
         }
+        (ReviewManage, Target::ReviewPool) => allow(actor.any(REVIEW_MANAGERS)),
+        (
+            ReviewManage | RoundRead,
+            Target::Round {
+                field,
+                expert_assigned,
+            },
+        ) => {
+            if actor.runs_field(field) {
+                Decision::Allow
+            } else if *expert_assigned && actor.has(Role::Expert) {
+                allow(action == RoundRead)
+            } else {
+                Decision::Hidden
+            }
+        }
+        (ExpertRead | ExpertUpdate, Target::Expert { user_id }) => {
+            if actor.any(REVIEW_MANAGERS) || *user_id == actor.user_id {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        (
+            ReviewManage | AssignmentWork,
+            Target::Assignment {
+                field,
+                expert_user_id,
+            },
+        ) => {
+            let own = *expert_user_id == actor.user_id && actor.has(Role::Expert);
+            let runs = actor.runs_field(field);
+            if !(own || runs) {
+                return Decision::Hidden;
+            }
+            allow(match action {
+                AssignmentWork => own,
+                _ => runs,
+            })
+        }
         // An action paired with the wrong kind of target is a programming error: refuse.
         _ => Decision::Forbidden,
     }
@@ -381,6 +450,8 @@ pub fn capabilities(actor: &Actor) -> Vec<&'static str> {
     let programme = actor.has(Role::Office) || actor.has(Role::FieldOrganiser);
     add("call.manage", programme);
     add("application.intake", programme);
+    add("review.manage", actor.any(REVIEW_MANAGERS));
+    add("review.expert", actor.has(Role::Expert));
     let in_university = actor.org_kind.as_deref() == Some("university");
     let staff = !actor.working_orgs().is_empty();
     add("application.create", staff && in_university);

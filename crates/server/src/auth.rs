@@ -222,12 +222,12 @@ pub async fn resolve(
     let Some(token) = cookie(headers, session_cookie_name(secure)) else {
         return Err((ApiError::unauthenticated(), Some("access.denied")));
     };
-    let session = sessions::find(&state.db, &token_hash(token))
+    let resolved = sessions::resolve(&state.db, &token_hash(token))
         .await
         .map_err(store)?;
     let now = Utc::now();
     let idle = Duration::minutes(state.settings.session.idle_minutes);
-    let Some(session) = session
+    let Some(session) = resolved
         .filter(|s| s.revoked_at.is_none() && s.expires_at > now && s.last_seen_at + idle > now)
     else {
         return Err((ApiError::session_expired(), Some("access.denied")));
@@ -238,33 +238,24 @@ pub async fn resolve(
             return Err((ApiError::csrf(), Some("csrf.rejected")));
         }
     }
-    let Some(user) = users::get(&state.db, session.user_id)
-        .await
-        .map_err(store)?
-        .filter(|u| !u.disabled)
-    else {
+    if session.user.disabled {
         return Err((ApiError::session_expired(), Some("access.denied")));
-    };
+    }
     // Sliding idle timeout; written at most once a minute to keep reads cheap.
     if now - session.last_seen_at > Duration::seconds(60) {
-        sessions::touch(&state.db, session.id)
+        sessions::touch(&state.db, session.session_id)
             .await
             .map_err(store)?;
     }
+    let user = session.user;
+    let org_kind = session.org_kind;
     let grants = users::grants_of(&state.db, user.id).await.map_err(store)?;
-    let org_kind = match user.org_id {
-        Some(o) => chanjiao_store::orgs::get(&state.db, o)
-            .await
-            .map_err(store)?
-            .map(|o| o.kind),
-        None => None,
-    };
     let actor = actor_of(&user, &grants, org_kind);
     Ok(CurrentUser {
         user,
         grants,
         actor,
-        session_id: session.id,
+        session_id: session.session_id,
         csrf_token: session.csrf_token,
         client,
     })

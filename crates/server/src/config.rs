@@ -24,6 +24,7 @@ pub struct Settings {
     pub login: LoginSettings,
     pub password: PasswordPolicy,
     pub http: HttpSettings,
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -57,6 +58,54 @@ pub struct HttpSettings {
     pub public_origin: Option<String>,
 }
 
+/// Outgoing e-mail. Without `smtp_host` nothing is sent: messages stay in the outbox, where the
+/// programme office sees them.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// The SMTP server (`smtp.example.cn`); empty: no delivery.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `"none"` (plain SMTP), `"starttls"` (upgrade required, usually port 587) or `"tls"`
+    /// (implicit TLS, usually port 465). Certificates are checked against the system's roots.
+    pub tls: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender address; the display name is always 专精特新产业学院平台.
+    pub from: String,
+    /// How often the outbox is polled.
+    pub poll_seconds: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_host: None,
+            smtp_port: 25,
+            tls: "none".into(),
+            username: None,
+            password: None,
+            from: "noreply@chanjiao.local".into(),
+            poll_seconds: 5,
+        }
+    }
+}
+
+/// Never prints the password (settings may be logged).
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .field("poll_seconds", &self.poll_seconds)
+            .finish()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -67,6 +116,7 @@ impl Default for Settings {
             login: LoginSettings::default(),
             password: PasswordPolicy::default(),
             http: HttpSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -136,6 +186,13 @@ impl Settings {
         {
             s.database.url = None;
         }
+        if s.mail
+            .smtp_host
+            .as_deref()
+            .is_some_and(|h| h.trim().is_empty())
+        {
+            s.mail.smtp_host = None;
+        }
         Ok(s)
     }
 
@@ -152,5 +209,39 @@ impl Settings {
         };
         db.migrate().await?;
         Ok(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_defaults_and_file_overrides() {
+        let d = Settings::default().mail;
+        assert_eq!(d.smtp_host, None);
+        assert_eq!(d.smtp_port, 25);
+        assert_eq!(d.tls, "none");
+        assert_eq!(d.from, "noreply@chanjiao.local");
+        assert_eq!(d.poll_seconds, 5);
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "[mail]\nsmtp_host = \"smtp.example.cn\"\nsmtp_port = 465\ntls = \"tls\"\n\
+             username = \"u\"\npassword = \"secret\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(s.mail.smtp_host.as_deref(), Some("smtp.example.cn"));
+        assert_eq!(s.mail.smtp_port, 465);
+        assert_eq!(s.mail.tls, "tls");
+        assert_eq!(s.mail.from, "noreply@chanjiao.local");
+        assert!(!format!("{:?}", s.mail).contains("secret"));
+
+        std::fs::write(&file, "[mail]\nsmtp_host = \"  \"\n").unwrap();
+        let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(s.mail.smtp_host, None);
     }
 }

@@ -122,3 +122,89 @@ pub async fn print_application(
         mime: format.mime(),
     })
 }
+
+/// The 申报书 an expert reviews: the submitted version `form` (already redacted when `blind`),
+/// printed as the blind variant in blind phases (no verification QR code, which would name the
+/// application's public number).
+pub async fn print_for_review(
+    db: &Db,
+    row: &apps::AppRow,
+    form: chanjiao_domain::application::ApplicationForm,
+    version: Option<i32>,
+    blind: bool,
+    origin: &str,
+) -> ApiResult<Printed> {
+    let call = calls::get(db, row.call_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let number = row.number.clone().unwrap_or_default();
+    let version = version.unwrap_or(0);
+    let hash = apps::versions(db, row.id)
+        .await?
+        .into_iter()
+        .find(|x| x.version == version)
+        .map(|x| x.content_hash)
+        .unwrap_or_default();
+    let direction_label = form
+        .lead
+        .direction
+        .as_deref()
+        .and_then(|code| {
+            directions_of(&call)
+                .into_iter()
+                .find(|d| d.code == code)
+                .map(|d| d.name)
+        })
+        .unwrap_or_default();
+    let meta = PrintMeta {
+        verify_url: if blind || hash.len() < 12 {
+            String::new()
+        } else {
+            format!(
+                "{}/verify?number={number}&version={version}&hash={}",
+                origin.trim_end_matches('/'),
+                &hash[..12]
+            )
+        },
+        application_no: number.clone(),
+        version,
+        content_hash: hash,
+        call_title: call.title.clone(),
+        doc_number: call.doc_number.clone(),
+        direction_label,
+        draft: false,
+    };
+    let variant = if blind {
+        chanjiao_docs::Variant::Blind
+    } else {
+        chanjiao_docs::Variant::Full
+    };
+    let bytes = tokio::task::spawn_blocking(move || {
+        chanjiao_docs::application_pdf_variant(&form, &meta, variant)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|e| {
+        tracing::error!(error = %e, application = row.id, "rendering the review copy failed");
+        ApiError::internal()
+    })?;
+    Ok(Printed {
+        bytes,
+        filename: format!(
+            "申报书-{number}-{}.pdf",
+            if blind { "盲审版" } else { "评审版" }
+        ),
+        mime: Format::Pdf.mime(),
+    })
+}
+
+/// The 立项 notification letter of a decision.
+pub async fn initiation_letter(letter: chanjiao_docs::InitiationLetter) -> ApiResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || chanjiao_docs::render_initiation_letter(&letter))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "rendering the 立项 letter failed");
+            ApiError::internal()
+        })
+}

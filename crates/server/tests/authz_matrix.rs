@@ -198,6 +198,101 @@ fn expect(route: &str, who: Who, case: Case) -> Option<Expect> {
                 _ => Hidden,
             }
         }
+        // Expert review. Rounds: "own" is a closed round where the expert is assigned, "other"
+        // a round in set-up without assignments.
+        "GET /api/meta/review" | "GET /api/my/assignments" | "GET /api/notifications" => Allowed,
+        "GET /api/experts"
+        | "GET /api/experts/template.xlsx"
+        | "GET /api/experts/export.xlsx"
+        | "POST /api/experts/import"
+        | "GET /api/outbox"
+        | "GET /api/rounds"
+        | "POST /api/rounds" => {
+            if programme {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        // "own" is the matrix expert's profile, "other" another expert's.
+        "GET /api/experts/{id}" | "PUT /api/experts/{id}" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if r == Expert => Allowed,
+            _ => Hidden,
+        },
+        "GET /api/applications/{id}/avoid-requests" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if lead_staff => Allowed,
+            _ => Hidden,
+        },
+        "PUT /api/applications/{id}/avoid-requests" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Forbidden,
+            Case::Own if lead_staff => Allowed,
+            _ => Hidden,
+        },
+        "GET /api/rounds/{id}" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if r == Expert => Allowed,
+            _ => Hidden,
+        },
+        "POST /api/rounds/{id}/pledge" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Forbidden,
+            Case::Own if r == Expert => Allowed,
+            _ => Hidden,
+        },
+        "PUT /api/rounds/{id}"
+        | "POST /api/rounds/{id}/phase"
+        | "POST /api/rounds/{id}/close"
+        | "POST /api/rounds/{id}/assignment/propose"
+        | "POST /api/rounds/{id}/assignment/check"
+        | "POST /api/rounds/{id}/assignment/commit"
+        | "GET /api/rounds/{id}/assignments"
+        | "GET /api/rounds/{id}/visits"
+        | "POST /api/rounds/{id}/visits"
+        | "GET /api/rounds/{id}/results"
+        | "GET /api/rounds/{id}/results.xlsx"
+        | "PUT /api/rounds/{id}/decisions/{application_id}"
+        | "POST /api/rounds/{id}/decisions/{application_id}/letter" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if r == Expert => Forbidden,
+            _ => Hidden,
+        },
+        // The letter of the own application exists in the own round only.
+        "GET /api/rounds/{id}/decisions/{application_id}/letter.pdf" => match case {
+            Case::Own if programme || lead_staff => Allowed,
+            _ => Hidden,
+        },
+        // Assignments: "own" is the matrix expert's, "other" another expert's.
+        "POST /api/assignments/{id}/accept"
+        | "POST /api/assignments/{id}/decline"
+        | "GET /api/assignments/{id}/application"
+        | "GET /api/assignments/{id}/application.pdf"
+        | "GET /api/assignments/{id}/review"
+        | "PUT /api/assignments/{id}/review"
+        | "POST /api/assignments/{id}/review/submit" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Forbidden,
+            Case::Own if r == Expert => Allowed,
+            _ => Hidden,
+        },
+        "POST /api/assignments/{id}/confirm"
+        | "POST /api/assignments/{id}/review/allow-correction" => match case {
+            Case::Missing => Hidden,
+            _ if programme => Allowed,
+            Case::Own if r == Expert => Forbidden,
+            _ => Hidden,
+        },
+        // Notifications: "own" is addressed to organisation A, "other" to B.
+        "POST /api/notifications/{id}/read" => match case {
+            Case::Own if member_of_a => Allowed,
+            _ => Hidden,
+        },
         _ => return None,
     })
 }
@@ -224,6 +319,14 @@ struct World {
     partner: i64,
     att_own: i64,
     att_other: i64,
+    expert_own: i64,
+    expert_other: i64,
+    round_own: i64,
+    round_other: i64,
+    asg_own: i64,
+    asg_other: i64,
+    note_own: i64,
+    note_other: i64,
 }
 
 const MISSING: i64 = 987_654;
@@ -282,7 +385,16 @@ async fn setup(app: &TestApp) -> World {
     let app_other = submitted_application(app, call_published, other_uni, partner).await;
     let att_own = stored_attachment(app, app_own).await;
     let att_other = stored_attachment(app, app_other).await;
+    let r = review_world(app, call_published, call_draft, app_own, app_other, a, b).await;
     World {
+        expert_own: r.0,
+        expert_other: r.1,
+        round_own: r.2,
+        round_other: r.3,
+        asg_own: r.4,
+        asg_other: r.5,
+        note_own: r.6,
+        note_other: r.7,
         a,
         b,
         user_a,
@@ -294,6 +406,108 @@ async fn setup(app: &TestApp) -> World {
         partner,
         att_own,
         att_other,
+    }
+}
+
+/// Expert profiles, a closed round (the matrix expert assigned to the own application, another
+/// expert to the other; a 立项 letter for the own application), a round in set-up, and
+/// notifications to organisations A and B.
+async fn review_world(
+    app: &TestApp,
+    call: i64,
+    draft_call: i64,
+    app_own: i64,
+    app_other: i64,
+    a: i64,
+    b: i64,
+) -> (i64, i64, i64, i64, i64, i64, i64, i64) {
+    use chanjiao_store::review as rv;
+    let expert_own = chanjiao_store::users::find_by_login(&app.db, login_of(Who::R(Role::Expert)))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let expert_other = app.user("m.expert2", Role::Expert, None).await;
+    let mut tx = app.db.begin().await.unwrap();
+    for id in [expert_own, expert_other] {
+        rv::upsert_profile(&mut tx, id, &matrix_profile())
+            .await
+            .unwrap();
+    }
+    let input = rv::RoundInput {
+        kind: "initial".into(),
+        title: "矩阵评审".into(),
+        per_application: 1,
+        rubric: serde_json::to_string(&chanjiao_domain::review::rubric::Rubric::default_initial())
+            .unwrap(),
+        disagreement_threshold: 20.0,
+    };
+    let round_own = rv::insert_round(&mut tx, call, &input, &[], 1)
+        .await
+        .unwrap();
+    let round_other = rv::insert_round(&mut tx, draft_call, &input, &[], 1)
+        .await
+        .unwrap();
+    rv::set_round_status(&mut tx, round_own, "setup", "closed", Some("manual"), None)
+        .await
+        .unwrap();
+    let new = |application_id, expert_user_id| rv::NewAssignment {
+        application_id,
+        expert_user_id,
+        status: "invited",
+        source: "manual".into(),
+        fit: 0,
+        replaces_id: None,
+    };
+    let asg_own = rv::insert_assignment(&mut tx, round_own, &new(app_own, expert_own))
+        .await
+        .unwrap();
+    let asg_other = rv::insert_assignment(&mut tx, round_own, &new(app_other, expert_other))
+        .await
+        .unwrap();
+    rv::set_decision(&mut tx, round_own, app_own, "shortlisted", "", 1)
+        .await
+        .unwrap();
+    rv::issue_letter(&mut tx, round_own, app_own, "产教立项〔2026〕", |n| {
+        format!("第 {n:03} 号")
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    for org in [a, b] {
+        rv::notify(&mut tx, None, Some(org), "通知", "内容", None)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let notes: Vec<i64> = [a, b].iter().map(|_| 0).collect();
+    let _ = notes;
+    let own = rv::notifications_for(&app.db, 0, Some(a)).await.unwrap()[0].id;
+    let other = rv::notifications_for(&app.db, 0, Some(b)).await.unwrap()[0].id;
+    (
+        expert_own,
+        expert_other,
+        round_own,
+        round_other,
+        asg_own,
+        asg_other,
+        own,
+        other,
+    )
+}
+
+fn matrix_profile() -> chanjiao_store::review::Profile {
+    chanjiao_store::review::Profile {
+        title: "教授".into(),
+        affiliation_org_id: None,
+        affiliation_name: "某研究所".into(),
+        province_code: "110000".into(),
+        fields: r#"["power_devices"]"#.into(),
+        keywords: "[]".into(),
+        max_load: 5,
+        available: true,
+        conflict_org_ids: "[]".into(),
+        conflict_application_ids: "[]".into(),
     }
 }
 
@@ -406,6 +620,30 @@ async fn request(
             Case::Other => w.app_other,
             Case::Missing => MISSING,
         }
+    } else if template.starts_with("/api/experts/{id}") {
+        match case {
+            Case::Own => w.expert_own,
+            Case::Other => w.expert_other,
+            Case::Missing => MISSING,
+        }
+    } else if template.starts_with("/api/rounds/{id}") {
+        match case {
+            Case::Own => w.round_own,
+            Case::Other => w.round_other,
+            Case::Missing => MISSING,
+        }
+    } else if template.starts_with("/api/assignments/{id}") {
+        match case {
+            Case::Own => w.asg_own,
+            Case::Other => w.asg_other,
+            Case::Missing => MISSING,
+        }
+    } else if template.starts_with("/api/notifications/{id}") {
+        match case {
+            Case::Own => w.note_own,
+            Case::Other => w.note_other,
+            Case::Missing => MISSING,
+        }
     } else if template.contains("/attachments/") {
         match case {
             Case::Own => w.att_own,
@@ -418,6 +656,7 @@ async fn request(
     let mut path = template
         .replace("{id}", &id.to_string())
         .replace("{org_id}", &w.partner.to_string())
+        .replace("{application_id}", &w.app_own.to_string())
         .replace("{version}", "1")
         .replace("{token}", &"ab".repeat(32));
     if template.contains("{grant_id}") {
@@ -476,6 +715,42 @@ async fn request(
             json!({ "received_on": "2022-12-01", "courier": "", "tracking_no": "", "printed_hash": "x" }),
         ),
         "POST /api/public/invites/{token}/accept" => Some(json!({})),
+        // Review: bodies that fail validation or meet a state conflict once authorised.
+        "PUT /api/experts/{id}" => Some(json!({
+            "title": "教授", "affiliation_org_id": null, "affiliation_name": "某研究所",
+            "province_code": "110000", "fields": ["power_devices"], "keywords": [""],
+            "max_load": 5, "available": true, "conflict_org_ids": [], "conflict_application_ids": []
+        })),
+        "POST /api/experts/import" => Some(json!({})),
+        "PUT /api/applications/{id}/avoid-requests" => Some(json!({ "items": [
+            { "name": "", "affiliation": "", "reason": "" }] })),
+        "POST /api/rounds" => Some(
+            json!({ "call_id": w.call_published, "kind": "initial", "title": "", "per_application": 0 }),
+        ),
+        "PUT /api/rounds/{id}" => {
+            Some(json!({ "kind": "initial", "title": "", "per_application": 0 }))
+        }
+        "POST /api/rounds/{id}/phase" => Some(json!({ "phase_id": MISSING })),
+        "POST /api/rounds/{id}/close"
+        | "POST /api/rounds/{id}/pledge"
+        | "POST /api/assignments/{id}/accept"
+        | "POST /api/assignments/{id}/review/submit"
+        | "POST /api/notifications/{id}/read"
+        | "POST /api/rounds/{id}/decisions/{application_id}/letter" => Some(json!({})),
+        "POST /api/rounds/{id}/assignment/propose" => Some(json!({ "mode": "bogus" })),
+        "POST /api/rounds/{id}/assignment/check" => Some(json!({ "pairs": [] })),
+        "POST /api/rounds/{id}/assignment/commit" => Some(json!({ "pairs": [], "mode": "bogus" })),
+        "POST /api/rounds/{id}/visits" => Some(json!({
+            "application_id": MISSING, "mode": "", "visited_on": "", "participants": "", "notes": "" })),
+        "PUT /api/rounds/{id}/decisions/{application_id}" => {
+            Some(json!({ "decision": "bogus", "note": "" }))
+        }
+        "POST /api/assignments/{id}/decline" => Some(json!({ "reason": "" })),
+        "PUT /api/assignments/{id}/review" => Some(
+            json!({ "scores": { "rationality": 500 }, "recommendation": null, "opinion_html": "" }),
+        ),
+        "POST /api/assignments/{id}/confirm" => Some(json!({})),
+        "POST /api/assignments/{id}/review/allow-correction" => Some(json!({ "reason": "" })),
         _ => None,
     };
     (method.to_owned(), path, body)

@@ -2,8 +2,11 @@
 //!
 //! Each event's hash covers its own fields and the previous event's hash, so editing, deleting or
 //! reordering any row breaks the chain from that row on, and [`verify`] names the first bad one.
-//! Appends serialise on the single `audit_head` row, which is updated first in the writing
-//! transaction; the events table also refuses UPDATE and DELETE by trigger.
+//! A request appends its event to `audit_inbox` in the transaction of the change it records, so
+//! the two commit together; [`chain_pending`] (run by the server every few milliseconds, and
+//! before every read of the log) moves inbox rows into the chain under the single `audit_head`
+//! row. Requests therefore never wait on one another for the chain. The events table refuses
+//! UPDATE and DELETE by trigger.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -89,68 +92,159 @@ fn chain_hash(prev: &str, e: &Event) -> String {
     hex::encode(h.finalize())
 }
 
-const INSERT: &str = "INSERT INTO audit_events (id, at, actor_id, actor_login, role, org_id, action, \
-     object_type, object_id, result, ip, request_id, detail, prev_hash, hash) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+const INBOX_INSERT: &str = "INSERT INTO audit_inbox (at, actor_id, actor_login, role, org_id, action, \
+     object_type, object_id, result, ip, request_id, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 /// Appends an event inside the caller's transaction, so the event commits with the change it
-/// records, or not at all.
-pub async fn append(tx: &mut Tx, e: NewEvent) -> Result<i64> {
+/// records, or not at all. The event lands in the inbox (one uncontended INSERT); [`chain_pending`]
+/// gives it its place and hash in the chain moments later.
+pub async fn append(tx: &mut Tx, e: NewEvent) -> Result<()> {
+    let detail = e.detail.to_string();
     on_tx!(tx, |c| {
-        let (seq, prev): (i64, String) =
-            sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-                .fetch_one(&mut *c)
-                .await?;
-        let event = Event {
-            id: seq,
-            at: crate::now(),
-            actor_id: e.actor_id,
-            actor_login: e.actor_login,
-            role: e.role,
-            org_id: e.org_id,
-            action: e.action,
-            object_type: e.object_type,
-            object_id: e.object_id,
-            result: e.result.to_owned(),
-            ip: e.ip,
-            request_id: e.request_id,
-            detail: e.detail.to_string(),
-            prev_hash: prev,
-            hash: String::new(),
-        };
-        let hash = chain_hash(&event.prev_hash, &event);
-        sqlx::query(INSERT)
-            .bind(event.id)
-            .bind(event.at)
-            .bind(event.actor_id)
-            .bind(&event.actor_login)
-            .bind(&event.role)
-            .bind(event.org_id)
-            .bind(&event.action)
-            .bind(&event.object_type)
-            .bind(&event.object_id)
-            .bind(&event.result)
-            .bind(&event.ip)
-            .bind(&event.request_id)
-            .bind(&event.detail)
-            .bind(&event.prev_hash)
-            .bind(&hash)
+        sqlx::query(INBOX_INSERT)
+            .bind(crate::now())
+            .bind(e.actor_id)
+            .bind(&e.actor_login)
+            .bind(&e.role)
+            .bind(e.org_id)
+            .bind(&e.action)
+            .bind(&e.object_type)
+            .bind(&e.object_id)
+            .bind(e.result)
+            .bind(&e.ip)
+            .bind(&e.request_id)
+            .bind(&detail)
             .execute(&mut *c)
             .await?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&hash)
-            .execute(&mut *c)
-            .await?;
-        Ok(seq)
+        Ok(())
     })
 }
 
 /// Appends an event in a transaction of its own (logins, denials: events with no other change).
-pub async fn record(db: &Db, e: NewEvent) -> Result<i64> {
+pub async fn record(db: &Db, e: NewEvent) -> Result<()> {
     let mut tx = db.begin().await?;
-    let id = append(&mut tx, e).await?;
-    tx.commit().await?;
-    Ok(id)
+    append(&mut tx, e).await?;
+    tx.commit().await
+}
+
+/// An inbox row: an event waiting for its place in the chain.
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor_login: Option<String>,
+    role: Option<String>,
+    org_id: Option<i64>,
+    action: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    result: String,
+    ip: Option<String>,
+    request_id: Option<String>,
+    detail: String,
+}
+
+const CHAIN_BATCH: i64 = 500;
+
+const TAKE_PENDING: &str = "DELETE FROM audit_inbox WHERE id IN \
+     (SELECT id FROM audit_inbox ORDER BY id LIMIT $1) RETURNING *";
+
+const CHAIN_INSERT: &str = "INSERT INTO audit_events (id, at, actor_id, actor_login, role, \
+     org_id, action, object_type, object_id, result, ip, request_id, detail, prev_hash, hash) ";
+
+/// Moves committed inbox events into the hash chain, in batches, and returns how many it chained.
+///
+/// Each batch is one transaction that locks `audit_head`, takes (deletes and returns) the oldest
+/// inbox rows, numbers them on from the head, hashes them and advances the head; so an event
+/// leaves the inbox only by entering the chain, concurrent chainers (several servers, the CLI)
+/// serialise on the head, and a crash leaves either the whole batch chained or none of it. The
+/// chain's order is the order events were chained, which on PostgreSQL may differ slightly from
+/// inbox id order (ids are taken before commit); every committed event is chained exactly once.
+pub async fn chain_pending(db: &Db) -> Result<u64> {
+    let mut total = 0u64;
+    loop {
+        // A plain read first, so an idle chainer never takes SQLite's write lock.
+        let any: Option<i64> = on_db!(db, |p| {
+            sqlx::query_scalar("SELECT id FROM audit_inbox LIMIT 1")
+                .fetch_optional(p)
+                .await
+        })?;
+        if any.is_none() {
+            return Ok(total);
+        }
+        let mut tx = db.begin().await?;
+        let chained = on_tx!(&mut tx, |c| {
+            let (seq, head): (i64, String) =
+                sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+                    .fetch_one(&mut *c)
+                    .await?;
+            let mut pending: Vec<Pending> = sqlx::query_as(TAKE_PENDING)
+                .bind(CHAIN_BATCH)
+                .fetch_all(&mut *c)
+                .await?;
+            pending.sort_by_key(|p| p.id);
+            let mut prev = head;
+            let mut events = Vec::with_capacity(pending.len());
+            for (i, p) in pending.into_iter().enumerate() {
+                let mut e = Event {
+                    id: seq + 1 + i as i64,
+                    at: p.at,
+                    actor_id: p.actor_id,
+                    actor_login: p.actor_login,
+                    role: p.role,
+                    org_id: p.org_id,
+                    action: p.action,
+                    object_type: p.object_type,
+                    object_id: p.object_id,
+                    result: p.result,
+                    ip: p.ip,
+                    request_id: p.request_id,
+                    detail: p.detail,
+                    prev_hash: prev,
+                    hash: String::new(),
+                };
+                e.hash = chain_hash(&e.prev_hash, &e);
+                prev = e.hash.clone();
+                events.push(e);
+            }
+            if !events.is_empty() {
+                let mut q = sqlx::QueryBuilder::new(CHAIN_INSERT);
+                q.push_values(&events, |mut b, e| {
+                    b.push_bind(e.id)
+                        .push_bind(e.at)
+                        .push_bind(e.actor_id)
+                        .push_bind(&e.actor_login)
+                        .push_bind(&e.role)
+                        .push_bind(e.org_id)
+                        .push_bind(&e.action)
+                        .push_bind(&e.object_type)
+                        .push_bind(&e.object_id)
+                        .push_bind(&e.result)
+                        .push_bind(&e.ip)
+                        .push_bind(&e.request_id)
+                        .push_bind(&e.detail)
+                        .push_bind(&e.prev_hash)
+                        .push_bind(&e.hash);
+                });
+                q.build().execute(&mut *c).await?;
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(seq + events.len() as i64)
+                    .bind(&prev)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Ok::<usize, crate::StoreError>(events.len())
+        })?;
+        if chained == 0 {
+            // Nothing to chain: end the transaction without having changed anything.
+            tx.commit().await?;
+            return Ok(total);
+        }
+        tx.commit().await?;
+        total += chained as u64;
+    }
 }
 
 /// Filters of the audit viewer. Every one is optional.
@@ -179,6 +273,7 @@ struct EventRow {
 
 /// Lists events, newest first.
 pub async fn list(db: &Db, f: &Filter, paging: Paging) -> Result<Page<Event>> {
+    chain_pending(db).await?;
     let rows: Vec<EventRow> = on_db!(db, |p| {
         sqlx::query_as(LIST)
             .bind(&f.actor)
@@ -210,6 +305,7 @@ pub struct Verification {
 
 /// Walks the whole chain and reports the first event that was edited, removed or moved.
 pub async fn verify(db: &Db) -> Result<Verification> {
+    chain_pending(db).await?;
     let mut prev = GENESIS_HASH.to_owned();
     let mut expected_id = 1i64;
     let mut checked = 0i64;

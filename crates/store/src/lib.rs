@@ -9,6 +9,7 @@ pub mod calls;
 mod db;
 pub mod error;
 pub mod orgs;
+pub mod review;
 pub mod sessions;
 pub mod users;
 

@@ -1,7 +1,7 @@
 //! A complete, realistic 申报书 for tests and the benchmark (about 30 KB of text).
 #![allow(dead_code)]
 
-use chanjiao_docs::PrintMeta;
+use chanjiao_docs::{InitiationLetter, PrintMeta};
 use chanjiao_domain::application::*;
 
 const SENTENCES: &[&str] = &[
@@ -163,4 +163,30 @@ pub fn long_fields(f: &mut ApplicationForm) -> Vec<&mut String> {
 /// Text size of the form's fields in bytes.
 pub fn text_bytes(f: &ApplicationForm) -> usize {
     serde_json::to_string(f).map(|s| s.len()).unwrap_or(0)
+}
+
+/// A realistic 立项通知书 with two partners, three requirements and a verification URL.
+pub fn letter() -> InitiationLetter {
+    InitiationLetter {
+        letter_number: "产教立项〔2026〕第 007 号".into(),
+        issuer: "专精特新产业学院项目建设办公室".into(),
+        call_title: "2026年先进半导体领域专精特新产业学院建设".into(),
+        call_doc_number: Some("CASA 联盟函【2026】019 号".into()),
+        application_number: "SQ-2026-0001".into(),
+        lead_name: "苏州集成电路职业技术学院".into(),
+        partner_names: vec![
+            "苏州纳芯碳化硅半导体有限公司".into(),
+            "苏州工业园区中小企业服务中心".into(),
+        ],
+        college_name: None,
+        direction: "功率半导体器件".into(),
+        round_title: "2026年度立项评审".into(),
+        decision_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+        items: vec![
+            "建设期为三年，自本通知印发之日起计算。请于收到本通知后30日内，将经学校和联合建设单位确认的建设任务书报项目建设办公室备案。".into(),
+            "项目建设办公室将在建设期满一年半时组织中期检查，建设期满后组织验收。中期检查不合格的，限期整改；整改后仍不合格的，撤销立项。".into(),
+            "牵头单位应落实申报书承诺的建设经费，专款专用，并于每年12月31日前报送年度建设进展报告。".into(),
+        ],
+        verify_url: Some("https://chanjiao.example.cn/verify/letter?number=007&year=2026".into()),
+    }
 }

@@ -7,8 +7,14 @@
 //! * [`generate`] — a deterministic generator of realistic instances (benchmarks and tests).
 //! * [`rng`] — a tiny seeded PRNG, so draws are reproducible from a recorded seed without
 //!   any dependency.
+//! * [`rubric`] — the review rubric (评审指标): criteria, weights, scales and recommendations;
+//!   its validation, the check of an expert's scores, and the weighted total.
+//! * [`aggregate`] — score aggregation (汇总): means, trimmed means, per-expert z-scores,
+//!   disagreement flags, competition ranks, expert statistics and selection distributions.
 
+pub mod aggregate;
 pub mod assign;
 pub mod generate;
 pub mod mcf;
 pub mod rng;
+pub mod rubric;

@@ -658,6 +658,16 @@ async fn save_form(
         }
     }
     let json = serde_json::to_string(&form).map_err(|_| ApiError::internal())?;
+    // Most saves leave the partners as they were: then the write transaction is one UPDATE
+    // and the audit insert, which keeps SQLite's single writer (and PG's row lock) short.
+    let mut current: Vec<(i64, Option<String>)> = apps::partners(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|p| (p.org_id, p.category))
+        .collect();
+    let mut wanted = named.clone();
+    current.sort();
+    wanted.sort();
     let mut tx = state.db.begin().await?;
     let Some(saved) = apps::save_form(&mut tx, id, input.revision, &json, &keys_of(&form)).await?
     else {
@@ -670,7 +680,9 @@ async fn save_form(
         });
         return Err(e);
     };
-    apps::sync_partners(&mut tx, id, &named).await?;
+    if current != wanted {
+        apps::sync_partners(&mut tx, id, &named).await?;
+    }
     let mut e = cu.event("application.save", "application", id);
     e.detail = serde_json::json!({ "revision": saved.revision });
     audit::append(&mut tx, e).await?;

@@ -8,4 +8,5 @@ pub mod calls;
 pub mod meta;
 pub mod organizations;
 pub mod public;
+pub mod review;
 pub mod users;
