@@ -384,6 +384,16 @@ test.describe('专家评审全流程', () => {
     const appId = assignment.application_id
     let letterNumber = ''
 
+    await test.step('项目办：结束评审', async () => {
+      await page.goto(`/rounds/${round.id}?tab=phases`)
+      await page.getByTestId('round-close').click()
+      const closed = page.waitForResponse((r) => r.url().endsWith(`/api/rounds/${round.id}/close`) && r.request().method() === 'POST')
+      await page.locator('.el-message-box').getByRole('button', { name: '结束评审' }).click()
+      const res = await closed
+      expect(res.status(), `close: ${await res.text()}`).toBe(200)
+      await expect(page.getByTestId('round-close')).toBeDisabled()
+    })
+
     await test.step('项目办：查看排名，标记入围，签发立项通知', async () => {
       await page.goto(`/rounds/${round.id}?tab=results`)
       await expect(page.getByTestId('ranking-table')).toBeVisible()
