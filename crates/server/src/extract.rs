@@ -77,6 +77,10 @@ where
                     ApiError::bad_request("invalid_body", "无法读取请求内容")
                 }
             })?;
+        // The fast path; only a body that fails is parsed again to find the failing field's path.
+        if let Ok(value) = serde_json::from_slice(&bytes) {
+            return Ok(ApiJson(value));
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();

@@ -151,7 +151,7 @@ pub async fn save_form(
 pub async fn set_status(tx: &mut Tx, id: i64, from: &[&str], to: &str) -> Result<Option<AppRow>> {
     let from = serde_json::to_string(from).unwrap_or_else(|_| "[]".into());
     let sql = match tx {
-        Tx::Sqlite(_) => {
+        Tx::Sqlite(..) => {
             "UPDATE applications SET status = $1, revision = revision + 1, updated_at = $2 \
              WHERE id = $3 AND status IN (SELECT value FROM json_each($4)) RETURNING *"
         }
@@ -180,7 +180,8 @@ pub struct VersionRow {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// Freezes the working copy as the next version and records it as submitted.
+/// Freezes the working copy as the next version and records it as submitted; returns the
+/// submission time written.
 pub async fn freeze_version(
     tx: &mut Tx,
     id: i64,
@@ -188,7 +189,7 @@ pub async fn freeze_version(
     form: &str,
     content_hash: &str,
     by: i64,
-) -> Result<()> {
+) -> Result<DateTime<Utc>> {
     let now = crate::now();
     on_tx!(tx, |c| {
         sqlx::query(
@@ -214,7 +215,7 @@ pub async fn freeze_version(
         .await
         .map(|_| ())
     })?;
-    Ok(())
+    Ok(now)
 }
 
 pub async fn versions(db: &Db, id: i64) -> Result<Vec<VersionRow>> {
@@ -314,7 +315,7 @@ pub async fn sync_partners(tx: &mut Tx, id: i64, named: &[(i64, Option<String>)]
     let ids = serde_json::to_string(&named.iter().map(|(o, _)| *o).collect::<Vec<_>>())
         .unwrap_or_else(|_| "[]".into());
     let delete = match tx {
-        Tx::Sqlite(_) => {
+        Tx::Sqlite(..) => {
             "DELETE FROM partner_confirmations WHERE application_id = $1 \
              AND org_id NOT IN (SELECT value FROM json_each($2))"
         }

@@ -22,13 +22,30 @@ pub fn now() -> DateTime<Utc> {
 /// A connection pool to the platform's database.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Pg(PgPool),
 }
 
-/// An open transaction on either backend.
+/// SQLite: the pool, and the in-process queue of writers.
+///
+/// SQLite has one writer at a time. Left to itself, a second `BEGIN IMMEDIATE` fails with
+/// SQLITE_BUSY and its busy handler sleeps and retries (1, 2, 5 … 100 ms), so under load writers
+/// burn time sleeping and are served in no particular order. Writers of this process therefore
+/// queue on `writer` (FIFO) before they take a connection; the busy timeout only arbitrates
+/// with other processes (the CLI).
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pub pool: SqlitePool,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// An open transaction on either backend. A SQLite transaction holds its place as the writer
+/// until it commits or is dropped.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Pg(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -37,7 +54,7 @@ pub enum Tx {
 macro_rules! on_db {
     ($db:expr, |$c:ident| $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($c) => $body,
+            $crate::Db::Sqlite($crate::SqliteDb { pool: $c, .. }) => $body,
             $crate::Db::Pg($c) => $body,
         }
     };
@@ -48,7 +65,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
+            $crate::Tx::Sqlite(t, _) => {
                 let $c = &mut **t;
                 $body
             }
@@ -75,7 +92,10 @@ impl Db {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(SqliteDb {
+            pool,
+            writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+        }))
     }
 
     /// Connects to PostgreSQL (`postgres://…`) or SQLite (`sqlite://path`).
@@ -102,7 +122,7 @@ impl Db {
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Sqlite(s) => sqlx::migrate!("./migrations/sqlite").run(&s.pool).await?,
             Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
@@ -121,7 +141,10 @@ impl Db {
         Ok(match self {
             // IMMEDIATE takes the write lock up front, so a transaction that reads before it
             // writes never fails with SQLITE_BUSY when another writer got in between.
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(s) => {
+                let turn = s.writer.clone().lock_owned().await;
+                Tx::Sqlite(s.pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })
     }
@@ -134,7 +157,8 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            // The writer's turn passes on only after the commit.
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())

@@ -13,7 +13,7 @@ pub mod review;
 pub mod sessions;
 pub mod users;
 
-pub use db::{Db, Tx, now};
+pub use db::{Db, SqliteDb, Tx, now};
 pub use error::StoreError;
 
 /// A page of results and the total number of matches.

@@ -72,6 +72,12 @@ pub fn ensure_editable(row: &AppRow, message: &str) -> ApiResult<()> {
 
 /// Loads an application and the policy target describing it.
 pub async fn load(state: &AppState, id: i64) -> ApiResult<(AppRow, Target)> {
+    let (row, target, _) = load_with_call(state, id).await?;
+    Ok((row, target))
+}
+
+/// [`load`], also returning the call (one read fewer for handlers that need it).
+pub async fn load_with_call(state: &AppState, id: i64) -> ApiResult<(AppRow, Target, CallRow)> {
     let row = apps::get(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -80,14 +86,14 @@ pub async fn load(state: &AppState, id: i64) -> ApiResult<(AppRow, Target)> {
         .ok_or_else(ApiError::not_found)?;
     let partner_org_ids = apps::partner_org_ids(&state.db, id).await?;
     let target = Target::Application {
-        field: call.field,
+        field: call.field.clone(),
         lead_org_id: row.lead_org_id,
         partner_org_ids,
         draft: status_of(&row) == Status::Draft
             || (status_of(&row) == Status::Withdrawn && row.submitted_version.is_none()),
         respond_as: None,
     };
-    Ok((row, target))
+    Ok((row, target, call))
 }
 
 async fn authorized(
@@ -96,10 +102,20 @@ async fn authorized(
     id: i64,
     action: Action,
 ) -> ApiResult<(AppRow, Target)> {
-    let (row, target) = load(state, id).await?;
+    let (row, target, _) = authorized_with_call(state, cu, id, action).await?;
+    Ok((row, target))
+}
+
+async fn authorized_with_call(
+    state: &AppState,
+    cu: &CurrentUser,
+    id: i64,
+    action: Action,
+) -> ApiResult<(AppRow, Target, CallRow)> {
+    let (row, target, call) = load_with_call(state, id).await?;
     cu.authorize(state, action, &target, "application", id)
         .await?;
-    Ok((row, target))
+    Ok((row, target, call))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -179,8 +195,16 @@ async fn partner_statuses(
 ) -> ApiResult<Vec<PartnerStatus>> {
     let confirmations = apps::partners(&state.db, row.id).await?;
     let invites = apps::invites(&state.db, row.id).await?;
-    Ok(form
-        .partners
+    Ok(join_partners(form, &confirmations, &invites))
+}
+
+/// The partner blocks joined with confirmations and invitations already read.
+fn join_partners(
+    form: &ApplicationForm,
+    confirmations: &[apps::PartnerRow],
+    invites: &[apps::InviteRow],
+) -> Vec<PartnerStatus> {
+    form.partners
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -207,7 +231,7 @@ async fn partner_statuses(
                 }),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The call an application belongs to.
@@ -276,6 +300,45 @@ async fn view(
     let partners = partner_statuses(state, &row, &form).await?;
     let call = the_call(state, &row).await?;
     let (problems, deadline) = blocking(state, &row, &call, &form, &partners).await?;
+    view_of(
+        state,
+        cu,
+        row,
+        target,
+        Known {
+            call,
+            form,
+            partners,
+            problems,
+            deadline,
+        },
+    )
+    .await
+}
+
+/// What a handler already knows about the application it shows.
+struct Known {
+    call: CallRow,
+    form: ApplicationForm,
+    partners: Vec<PartnerStatus>,
+    problems: Vec<FieldProblem>,
+    deadline: DateTime<Utc>,
+}
+
+async fn view_of(
+    state: &AppState,
+    cu: &CurrentUser,
+    row: AppRow,
+    target: &Target,
+    known: Known,
+) -> ApiResult<Application> {
+    let Known {
+        call,
+        form,
+        partners,
+        problems,
+        deadline,
+    } = known;
     let status = status_of(&row);
     let may_edit = chanjiao_domain::policy::decide(&cu.actor, Action::ApplicationEdit, target)
         == chanjiao_domain::policy::Decision::Allow;
@@ -630,8 +693,9 @@ async fn save_form(
     Id(id): Id,
     ApiJson(input): ApiJson<SaveForm>,
 ) -> ApiResult<Json<Saved>> {
-    let (row, _) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
+    let (row, _, call) = authorized_with_call(&state, &cu, id, Action::ApplicationEdit).await?;
     ensure_editable(&row, "申报已提交，不能修改；如需修改请先撤回")?;
+    let existing = apps::partners(&state.db, id).await?;
     let mut form = input.form;
     form.normalise();
     let problems = form.check_draft();
@@ -642,7 +706,10 @@ async fn save_form(
     let mut named = Vec::new();
     for (i, p) in form.partners.iter().enumerate() {
         if let Some(org_id) = p.org_id {
-            if orgs::get(&state.db, org_id).await?.is_none() || org_id == row.lead_org_id {
+            let known = existing.iter().any(|p| p.org_id == org_id);
+            if org_id == row.lead_org_id
+                || (!known && orgs::get(&state.db, org_id).await?.is_none())
+            {
                 return Err(ApiError::field(
                     &format!("form.partners[{i}].org_id"),
                     FieldError::new("invalid_partner", "联合申报单位无效"),
@@ -660,10 +727,9 @@ async fn save_form(
     let json = serde_json::to_string(&form).map_err(|_| ApiError::internal())?;
     // Most saves leave the partners as they were: then the write transaction is one UPDATE
     // and the audit insert, which keeps SQLite's single writer (and PG's row lock) short.
-    let mut current: Vec<(i64, Option<String>)> = apps::partners(&state.db, id)
-        .await?
-        .into_iter()
-        .map(|p| (p.org_id, p.category))
+    let mut current: Vec<(i64, Option<String>)> = existing
+        .iter()
+        .map(|p| (p.org_id, p.category.clone()))
         .collect();
     let mut wanted = named.clone();
     current.sort();
@@ -680,15 +746,19 @@ async fn save_form(
         });
         return Err(e);
     };
-    if current != wanted {
+    let partners_changed = current != wanted;
+    if partners_changed {
         apps::sync_partners(&mut tx, id, &named).await?;
     }
     let mut e = cu.event("application.save", "application", id);
     e.detail = serde_json::json!({ "revision": saved.revision });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let partners = partner_statuses(&state, &saved, &form).await?;
-    let call = the_call(&state, &saved).await?;
+    let partners = if partners_changed {
+        partner_statuses(&state, &saved, &form).await?
+    } else {
+        join_partners(&form, &existing, &apps::invites(&state.db, id).await?)
+    };
     let (problems, _) = blocking(&state, &saved, &call, &form, &partners).await?;
     Ok(Json(Saved {
         revision: saved.revision,
@@ -725,7 +795,8 @@ async fn submit(
     Id(id): Id,
     ApiJson(input): ApiJson<SubmitInput>,
 ) -> ApiResult<Json<Application>> {
-    let (row, target) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
+    let (row, target, call) =
+        authorized_with_call(&state, &cu, id, Action::ApplicationEdit).await?;
     let status = status_of(&row);
     if status == Status::Submitted {
         return Err(ApiError::conflict(
@@ -738,7 +809,6 @@ async fn submit(
     };
     let form = parse_form(&row.form);
     let partners = partner_statuses(&state, &row, &form).await?;
-    let call = the_call(&state, &row).await?;
     let (problems, deadline) = blocking(&state, &row, &call, &form, &partners).await?;
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
@@ -757,7 +827,8 @@ async fn submit(
     let hash = content_hash(&number, version, &row.form);
     let mut tx = state.db.begin().await?;
     // Conditional on the state and revision we checked: a concurrent submit or edit loses.
-    let Some(moved) = apps::set_status(&mut tx, id, &[status.as_str()], to.as_str()).await? else {
+    let Some(mut moved) = apps::set_status(&mut tx, id, &[status.as_str()], to.as_str()).await?
+    else {
         return Err(ApiError::conflict(
             "already_submitted",
             "申报已提交，请勿重复提交",
@@ -769,13 +840,32 @@ async fn submit(
             "申报书已在其他窗口修改，请刷新后再提交",
         ));
     }
-    apps::freeze_version(&mut tx, id, version, &row.form, &hash, cu.user.id).await?;
+    let submitted_at =
+        apps::freeze_version(&mut tx, id, version, &row.form, &hash, cu.user.id).await?;
     let mut e = cu.event("application.submit", "application", id);
     e.detail = serde_json::json!({ "from": status.as_str(), "to": to.as_str(), "version": version, "content_hash": hash, "deadline": deadline });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (row, _) = load(&state, id).await?;
-    Ok(Json(view(&state, &cu, row, &target).await?))
+    // The row as committed, without reading it back: what freeze_version wrote on top of the
+    // status change.
+    moved.submitted_version = Some(version);
+    moved.submitted_at = Some(submitted_at);
+    moved.return_reasons = None;
+    moved.correction_due = None;
+    // A resubmission after a return had the correction term as its deadline: recompute.
+    let (problems, deadline) = if status == Status::Returned {
+        blocking(&state, &moved, &call, &form, &partners).await?
+    } else {
+        (problems, deadline)
+    };
+    let known = Known {
+        call,
+        form,
+        partners,
+        problems,
+        deadline,
+    };
+    Ok(Json(view_of(&state, &cu, moved, &target, known).await?))
 }
 
 /// Withdraws a submitted application before the deadline; it can be edited and submitted again.

@@ -987,6 +987,14 @@ async fn round_view(state: &AppState, r: RoundRow, call: &CallRow) -> ApiResult<
     })
 }
 
+/// The round as stored now (after a change), as the API shows it.
+async fn fresh_round(state: &AppState, id: i64, call: &CallRow) -> ApiResult<Json<Round>> {
+    let r = rv::get_round(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(round_view(state, r, call).await?))
+}
+
 /// Loads a round and checks the caller's right to it.
 async fn round_for(
     state: &AppState,
@@ -1268,10 +1276,7 @@ async fn update_round(
     }
     audit::append(&mut tx, cu.event("review.round_update", "review_round", id)).await?;
     tx.commit().await?;
-    let r = rv::get_round(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(round_view(&state, r, &call).await?))
+    fresh_round(&state, id, &call).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1312,10 +1317,7 @@ async fn activate_phase(
     e.detail = serde_json::json!({ "phase_id": input.phase_id, "from": r.current_phase_id });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let r = rv::get_round(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(round_view(&state, r, &call).await?))
+    fresh_round(&state, id, &call).await
 }
 
 /// Closes a round: reviewing ends, its applications move to `reviewed`.
@@ -1344,10 +1346,7 @@ async fn close_round(
     e.detail = serde_json::json!({ "applications": apps_in.len() });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let r = rv::get_round(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(round_view(&state, r, &call).await?))
+    fresh_round(&state, id, &call).await
 }
 
 /// Moves an application along the state machine inside `tx` (no-op when it is already past).
@@ -1659,6 +1658,18 @@ fn cause_message(p: &Problem, c: &assign::Cause) -> (String, String) {
     }
 }
 
+/// Assignment changes only while the round is being set up.
+fn ensure_setup(r: &RoundRow) -> ApiResult<()> {
+    if r.status == "setup" {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "round_started",
+            "分配已确认，评审已开始",
+        ))
+    }
+}
+
 /// A dry run of the assigner: nothing is stored.
 #[utoipa::path(post, path = "/api/rounds/{id}/assignment/propose", tag = "review", params(("id" = i64, Path)), request_body = ProposeInput,
     responses((status = 200, body = Proposal), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -1669,12 +1680,7 @@ async fn propose(
     ApiJson(input): ApiJson<ProposeInput>,
 ) -> ApiResult<Json<Proposal>> {
     let (r, _) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    if r.status != "setup" {
-        return Err(ApiError::conflict(
-            "round_started",
-            "分配已确认，评审已开始",
-        ));
-    }
+    ensure_setup(&r)?;
     let seed = match input.mode.as_str() {
         "optimal" => None,
         "random" => Some(match input.seed.as_deref().map(str::trim) {
@@ -1908,10 +1914,6 @@ pub struct CommitInput {
     pub seed: Option<String>,
 }
 
-fn site_link(path: &str) -> String {
-    path.to_owned()
-}
-
 /// Commits the table atomically: assignments, round status, applications under review,
 /// notifications and mail to the experts.
 #[utoipa::path(post, path = "/api/rounds/{id}/assignment/commit", tag = "review", params(("id" = i64, Path)), request_body = CommitInput,
@@ -1923,12 +1925,7 @@ async fn commit(
     ApiJson(input): ApiJson<CommitInput>,
 ) -> ApiResult<Json<Round>> {
     let (r, call) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    if r.status != "setup" {
-        return Err(ApiError::conflict(
-            "round_started",
-            "分配已确认，评审已开始",
-        ));
-    }
+    ensure_setup(&r)?;
     if !["optimal", "random", "manual"].contains(&input.mode.as_str()) {
         return Err(ApiError::field(
             "mode",
@@ -2015,24 +2012,13 @@ async fn commit(
     });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let r = rv::get_round(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(round_view(&state, r, &call).await?))
+    fresh_round(&state, id, &call).await
 }
 
 async fn notify_expert(tx: &mut Tx, ex: &ExpertRow, round_title: &str) -> ApiResult<()> {
     let title = "新的评审任务";
     let body = format!("您被邀请参加“{round_title}”的评审，请登录平台确认是否参加。");
-    rv::notify(
-        tx,
-        Some(ex.user_id),
-        None,
-        title,
-        &body,
-        Some(&site_link("/reviews")),
-    )
-    .await?;
+    rv::notify(tx, Some(ex.user_id), None, title, &body, Some("/reviews")).await?;
     if let Some(email) = ex.email.as_deref().filter(|e| !e.is_empty()) {
         rv::enqueue_mail(tx, email, &format!("【专精特新产业学院】{title}"), &body).await?;
     }
@@ -2098,6 +2084,13 @@ async fn round_assignments(
     ))
 }
 
+/// An assignment as stored now (after a change).
+async fn reload_assignment(state: &AppState, id: i64) -> ApiResult<AssignmentRow> {
+    rv::get_assignment(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
 /// Loads an assignment and checks `action` on it.
 async fn assignment_for(
     state: &AppState,
@@ -2105,9 +2098,7 @@ async fn assignment_for(
     id: i64,
     action: Action,
 ) -> ApiResult<(AssignmentRow, RoundRow)> {
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(state, id).await?;
     let r = rv::get_round(&state.db, a.round_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -2203,9 +2194,7 @@ async fn confirm_replacement(
     e.detail = serde_json::json!({ "expert": user_id, "proposed": a.expert_user_id });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(&state, id).await?;
     Ok(Json(a.into()))
 }
 
@@ -2311,9 +2300,7 @@ async fn accept(
     }
     audit::append(&mut tx, cu.event("review.accept", "review_assignment", id)).await?;
     tx.commit().await?;
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(&state, id).await?;
     Ok(Json(my_view(&state, a, &r).await?))
 }
 
@@ -2420,9 +2407,7 @@ async fn decline(
     e.detail = serde_json::json!({ "reason": reason, "replacement": proposed });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(&state, id).await?;
     Ok(Json(my_view(&state, a, &r).await?))
 }
 
@@ -2821,9 +2806,7 @@ async fn submit_review(
     e.detail = serde_json::json!({ "version": draft.version, "total": draft.total, "recommendation": draft.recommendation });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(&state, id).await?;
     Ok(Json(review_view(&state, &a, &r).await?))
 }
 
@@ -2871,9 +2854,7 @@ async fn allow_correction(
     e.detail = serde_json::json!({ "reason": reason });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let a = rv::get_assignment(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let a = reload_assignment(&state, id).await?;
     Ok(Json(a.into()))
 }
 
