@@ -180,6 +180,55 @@ pub struct VersionRow {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// Submits in one UPDATE and one INSERT: moves the application from `from` to `to` (refused,
+/// `None`, when it is no longer in `from`: a double click, a concurrent change), records
+/// `version` as submitted and freezes the form as that version. Returns the row as updated.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_version(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    to: &str,
+    version: i32,
+    form: &str,
+    content_hash: &str,
+    by: i64,
+) -> Result<Option<AppRow>> {
+    let now = crate::now();
+    let row: Option<AppRow> = on_tx!(tx, |c| {
+        sqlx::query_as(
+            "UPDATE applications SET status = $1, revision = revision + 1, updated_at = $2, \
+             submitted_version = $3, submitted_at = $2, return_reasons = NULL, correction_due = NULL \
+             WHERE id = $4 AND status = $5 RETURNING *",
+        )
+        .bind(to)
+        .bind(now)
+        .bind(version)
+        .bind(id)
+        .bind(from)
+        .fetch_optional(&mut *c)
+        .await
+    })?;
+    if row.is_some() {
+        on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO application_versions (application_id, version, form, content_hash, \
+                 submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(form)
+            .bind(content_hash)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    Ok(row)
+}
+
 /// Freezes the working copy as the next version and records it as submitted; returns the
 /// submission time written.
 pub async fn freeze_version(

@@ -194,8 +194,21 @@ async fn partner_statuses(
     form: &ApplicationForm,
 ) -> ApiResult<Vec<PartnerStatus>> {
     let confirmations = apps::partners(&state.db, row.id).await?;
-    let invites = apps::invites(&state.db, row.id).await?;
+    let invites = invites_if_needed(state, row.id, form).await?;
     Ok(join_partners(form, &confirmations, &invites))
+}
+
+/// Invitations matter only for partner blocks without a registered organisation.
+async fn invites_if_needed(
+    state: &AppState,
+    id: i64,
+    form: &ApplicationForm,
+) -> ApiResult<Vec<apps::InviteRow>> {
+    Ok(if form.partners.iter().any(|p| p.org_id.is_none()) {
+        apps::invites(&state.db, id).await?
+    } else {
+        Vec::new()
+    })
 }
 
 /// The partner blocks joined with confirmations and invitations already read.
@@ -757,7 +770,11 @@ async fn save_form(
     let partners = if partners_changed {
         partner_statuses(&state, &saved, &form).await?
     } else {
-        join_partners(&form, &existing, &apps::invites(&state.db, id).await?)
+        join_partners(
+            &form,
+            &existing,
+            &invites_if_needed(&state, id, &form).await?,
+        )
     };
     let (problems, _) = blocking(&state, &saved, &call, &form, &partners).await?;
     Ok(Json(Saved {
@@ -827,7 +844,17 @@ async fn submit(
     let hash = content_hash(&number, version, &row.form);
     let mut tx = state.db.begin().await?;
     // Conditional on the state and revision we checked: a concurrent submit or edit loses.
-    let Some(mut moved) = apps::set_status(&mut tx, id, &[status.as_str()], to.as_str()).await?
+    let Some(moved) = apps::submit_version(
+        &mut tx,
+        id,
+        status.as_str(),
+        to.as_str(),
+        version,
+        &row.form,
+        &hash,
+        cu.user.id,
+    )
+    .await?
     else {
         return Err(ApiError::conflict(
             "already_submitted",
@@ -840,18 +867,10 @@ async fn submit(
             "申报书已在其他窗口修改，请刷新后再提交",
         ));
     }
-    let submitted_at =
-        apps::freeze_version(&mut tx, id, version, &row.form, &hash, cu.user.id).await?;
     let mut e = cu.event("application.submit", "application", id);
     e.detail = serde_json::json!({ "from": status.as_str(), "to": to.as_str(), "version": version, "content_hash": hash, "deadline": deadline });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    // The row as committed, without reading it back: what freeze_version wrote on top of the
-    // status change.
-    moved.submitted_version = Some(version);
-    moved.submitted_at = Some(submitted_at);
-    moved.return_reasons = None;
-    moved.correction_due = None;
     // A resubmission after a return had the correction term as its deadline: recompute.
     let (problems, deadline) = if status == Status::Returned {
         blocking(&state, &moved, &call, &form, &partners).await?
