@@ -180,6 +180,141 @@ pub struct VersionRow {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// The audit columns bound after a statement's own parameters, starting at `$first`.
+fn event_values(first: usize) -> String {
+    (first..first + 11)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const EVENT_COLUMNS: &str = "at, actor_id, actor_login, role, org_id, action, object_type, \
+     object_id, result, ip, request_id, detail";
+
+/// Binds a [`crate::audit::NewEvent`] (without `at`) in [`EVENT_COLUMNS`] order.
+macro_rules! bind_event {
+    ($q:expr, $e:expr) => {
+        $q.bind($e.actor_id)
+            .bind(&$e.actor_login)
+            .bind(&$e.role)
+            .bind($e.org_id)
+            .bind(&$e.action)
+            .bind(&$e.object_type)
+            .bind(&$e.object_id)
+            .bind($e.result)
+            .bind(&$e.ip)
+            .bind(&$e.request_id)
+            .bind($e.detail.to_string())
+    };
+}
+
+/// Saves the working copy (as [`save_form`]) together with its audit event. On PostgreSQL this
+/// is one statement — the UPDATE and the audit insert in data-modifying CTEs, atomic without a
+/// BEGIN/COMMIT round trip each; on SQLite a transaction of the group writer.
+pub async fn save_form_audited(
+    db: &Db,
+    id: i64,
+    revision: i64,
+    form: &str,
+    keys: &KeyColumns,
+    event: &crate::audit::NewEvent,
+) -> Result<Option<AppRow>> {
+    let now = crate::now();
+    match db {
+        Db::Pg(p) => {
+            let sql = format!(
+                "WITH saved AS (UPDATE applications SET form = $1, lead_name = $2, \
+                 institution_type = $3, direction = $4, revision = revision + 1, updated_at = $5 \
+                 WHERE id = $6 AND revision = $7 RETURNING *), \
+                 ev AS (INSERT INTO audit_inbox ({EVENT_COLUMNS}) SELECT $5, {} FROM saved) \
+                 SELECT * FROM saved",
+                event_values(8)
+            );
+            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(form)
+                .bind(&keys.lead_name)
+                .bind(&keys.institution_type)
+                .bind(&keys.direction)
+                .bind(now)
+                .bind(id)
+                .bind(revision);
+            Ok(bind_event!(q, event).fetch_optional(p).await?)
+        }
+        Db::Sqlite(_) => {
+            let mut tx = db.begin().await?;
+            let saved = save_form(&mut tx, id, revision, form, keys).await?;
+            if saved.is_some() {
+                crate::audit::append(&mut tx, event.clone()).await?;
+                tx.commit().await?;
+            }
+            Ok(saved)
+        }
+    }
+}
+
+/// Submits (as [`submit_version`]) together with its audit event: one statement on PostgreSQL,
+/// a group-writer transaction on SQLite.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_audited(
+    db: &Db,
+    id: i64,
+    from: &str,
+    revision: i64,
+    to: &str,
+    version: i32,
+    form: &str,
+    content_hash: &str,
+    by: i64,
+    event: &crate::audit::NewEvent,
+) -> Result<Option<AppRow>> {
+    let now = crate::now();
+    match db {
+        Db::Pg(p) => {
+            let sql = format!(
+                "WITH upd AS (UPDATE applications SET status = $1, revision = revision + 1, \
+                 updated_at = $2, submitted_version = $3, submitted_at = $2, return_reasons = NULL, \
+                 correction_due = NULL WHERE id = $4 AND status = $5 AND revision = $9 RETURNING *), \
+                 ver AS (INSERT INTO application_versions (application_id, version, form, \
+                 content_hash, submitted_by, submitted_at) SELECT $4, $3, $6, $7, $8, $2 FROM upd), \
+                 ev AS (INSERT INTO audit_inbox ({EVENT_COLUMNS}) SELECT $2, {} FROM upd) \
+                 SELECT * FROM upd",
+                event_values(10)
+            );
+            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(to)
+                .bind(now)
+                .bind(version)
+                .bind(id)
+                .bind(from)
+                .bind(form)
+                .bind(content_hash)
+                .bind(by)
+                .bind(revision);
+            Ok(bind_event!(q, event).fetch_optional(p).await?)
+        }
+        Db::Sqlite(_) => {
+            let mut tx = db.begin().await?;
+            let row = submit_version(
+                &mut tx,
+                id,
+                from,
+                revision,
+                to,
+                version,
+                form,
+                content_hash,
+                by,
+            )
+            .await?;
+            if row.is_some() {
+                crate::audit::append(&mut tx, event.clone()).await?;
+                tx.commit().await?;
+            }
+            Ok(row)
+        }
+    }
+}
+
 /// Submits in one UPDATE and one INSERT: moves the application from `from` to `to` (refused,
 /// `None`, when it is no longer in `from`: a double click, a concurrent change), records
 /// `version` as submitted and freezes the form as that version. Returns the row as updated.
@@ -188,6 +323,7 @@ pub async fn submit_version(
     tx: &mut Tx,
     id: i64,
     from: &str,
+    revision: i64,
     to: &str,
     version: i32,
     form: &str,
@@ -199,13 +335,14 @@ pub async fn submit_version(
         sqlx::query_as(
             "UPDATE applications SET status = $1, revision = revision + 1, updated_at = $2, \
              submitted_version = $3, submitted_at = $2, return_reasons = NULL, correction_due = NULL \
-             WHERE id = $4 AND status = $5 RETURNING *",
+             WHERE id = $4 AND status = $5 AND revision = $6 RETURNING *",
         )
         .bind(to)
         .bind(now)
         .bind(version)
         .bind(id)
         .bind(from)
+        .bind(revision)
         .fetch_optional(&mut *c)
         .await
     })?;

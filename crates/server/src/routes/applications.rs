@@ -747,9 +747,23 @@ async fn save_form(
     let mut wanted = named.clone();
     current.sort();
     wanted.sort();
-    let mut tx = state.db.begin().await?;
-    let Some(saved) = apps::save_form(&mut tx, id, input.revision, &json, &keys_of(&form)).await?
-    else {
+    let partners_changed = current != wanted;
+    let mut e = cu.event("application.save", "application", id);
+    // The UPDATE's condition makes the new revision the given one plus one.
+    e.detail = serde_json::json!({ "revision": input.revision + 1 });
+    let saved = if partners_changed {
+        let mut tx = state.db.begin().await?;
+        let saved = apps::save_form(&mut tx, id, input.revision, &json, &keys_of(&form)).await?;
+        if saved.is_some() {
+            apps::sync_partners(&mut tx, id, &named).await?;
+            audit::append(&mut tx, e).await?;
+            tx.commit().await?;
+        }
+        saved
+    } else {
+        apps::save_form_audited(&state.db, id, input.revision, &json, &keys_of(&form), &e).await?
+    };
+    let Some(saved) = saved else {
         let mut e =
             ApiError::conflict("stale_revision", "申报书已在其他窗口保存过，请刷新后再保存");
         e.fields.push(FieldProblem {
@@ -759,14 +773,6 @@ async fn save_form(
         });
         return Err(e);
     };
-    let partners_changed = current != wanted;
-    if partners_changed {
-        apps::sync_partners(&mut tx, id, &named).await?;
-    }
-    let mut e = cu.event("application.save", "application", id);
-    e.detail = serde_json::json!({ "revision": saved.revision });
-    audit::append(&mut tx, e).await?;
-    tx.commit().await?;
     let partners = if partners_changed {
         partner_statuses(&state, &saved, &form).await?
     } else {
@@ -842,35 +848,32 @@ async fn submit(
     let version = row.submitted_version.unwrap_or(0) + 1;
     let number = row.number.clone().unwrap_or_default();
     let hash = content_hash(&number, version, &row.form);
-    let mut tx = state.db.begin().await?;
+    let mut e = cu.event("application.submit", "application", id);
+    e.detail = serde_json::json!({ "from": status.as_str(), "to": to.as_str(), "version": version, "content_hash": hash, "deadline": deadline });
     // Conditional on the state and revision we checked: a concurrent submit or edit loses.
-    let Some(moved) = apps::submit_version(
-        &mut tx,
+    let Some(moved) = apps::submit_audited(
+        &state.db,
         id,
         status.as_str(),
+        row.revision,
         to.as_str(),
         version,
         &row.form,
         &hash,
         cu.user.id,
+        &e,
     )
     .await?
     else {
-        return Err(ApiError::conflict(
-            "already_submitted",
-            "申报已提交，请勿重复提交",
-        ));
+        // Which condition failed: a double click finds it submitted, else someone edited.
+        let now = apps::get(&state.db, id).await?;
+        return Err(match now.map(|r| status_of(&r)) {
+            Some(Status::Submitted) => {
+                ApiError::conflict("already_submitted", "申报已提交，请勿重复提交")
+            }
+            _ => ApiError::conflict("stale_revision", "申报书已在其他窗口修改，请刷新后再提交"),
+        });
     };
-    if moved.revision != row.revision + 1 {
-        return Err(ApiError::conflict(
-            "stale_revision",
-            "申报书已在其他窗口修改，请刷新后再提交",
-        ));
-    }
-    let mut e = cu.event("application.submit", "application", id);
-    e.detail = serde_json::json!({ "from": status.as_str(), "to": to.as_str(), "version": version, "content_hash": hash, "deadline": deadline });
-    audit::append(&mut tx, e).await?;
-    tx.commit().await?;
     // A resubmission after a return had the correction term as its deadline: recompute.
     let (problems, deadline) = if status == Status::Returned {
         blocking(&state, &moved, &call, &form, &partners).await?
