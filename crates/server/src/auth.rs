@@ -162,6 +162,11 @@ impl CurrentUser {
         }
     }
 
+    /// Whether the policy allows `action` on `target` (for what a view shows; no audit entry).
+    pub fn may(&self, action: Action, target: &Target) -> bool {
+        policy::decide(&self.actor, action, target) == Decision::Allow
+    }
+
     /// Asks the policy; a refusal is written to the audit log and answered 403 or 404.
     pub async fn authorize(
         &self,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
+use crate::{Db, Page, Paging, StoreError, Tx, audit, on_db, on_tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AppRow {
@@ -180,34 +180,6 @@ pub struct VersionRow {
     pub submitted_at: DateTime<Utc>,
 }
 
-/// The audit columns bound after a statement's own parameters, starting at `$first`.
-fn event_values(first: usize) -> String {
-    (first..first + 11)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-const EVENT_COLUMNS: &str = "at, actor_id, actor_login, role, org_id, action, object_type, \
-     object_id, result, ip, request_id, detail";
-
-/// Binds a [`crate::audit::NewEvent`] (without `at`) in [`EVENT_COLUMNS`] order.
-macro_rules! bind_event {
-    ($q:expr, $e:expr) => {
-        $q.bind($e.actor_id)
-            .bind(&$e.actor_login)
-            .bind(&$e.role)
-            .bind($e.org_id)
-            .bind(&$e.action)
-            .bind(&$e.object_type)
-            .bind(&$e.object_id)
-            .bind($e.result)
-            .bind(&$e.ip)
-            .bind(&$e.request_id)
-            .bind($e.detail.to_string())
-    };
-}
-
 /// Saves the working copy (as [`save_form`]) together with its audit event. On PostgreSQL this
 /// is one statement — the UPDATE and the audit insert in data-modifying CTEs, atomic without a
 /// BEGIN/COMMIT round trip each; on SQLite a transaction of the group writer.
@@ -226,9 +198,10 @@ pub async fn save_form_audited(
                 "WITH saved AS (UPDATE applications SET form = $1, lead_name = $2, \
                  institution_type = $3, direction = $4, revision = revision + 1, updated_at = $5 \
                  WHERE id = $6 AND revision = $7 RETURNING *), \
-                 ev AS (INSERT INTO audit_inbox ({EVENT_COLUMNS}) SELECT $5, {} FROM saved) \
+                 ev AS (INSERT INTO audit_inbox ({}) SELECT $5, {} FROM saved) \
                  SELECT * FROM saved",
-                event_values(8)
+                audit::EVENT_COLUMNS,
+                audit::event_values(8)
             );
             let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(form)
@@ -238,7 +211,7 @@ pub async fn save_form_audited(
                 .bind(now)
                 .bind(id)
                 .bind(revision);
-            Ok(bind_event!(q, event).fetch_optional(p).await?)
+            Ok(crate::bind_event!(q, event).fetch_optional(p).await?)
         }
         Db::Sqlite(_) => {
             let mut tx = db.begin().await?;
@@ -276,9 +249,10 @@ pub async fn submit_audited(
                  correction_due = NULL WHERE id = $4 AND status = $5 AND revision = $9 RETURNING *), \
                  ver AS (INSERT INTO application_versions (application_id, version, form, \
                  content_hash, submitted_by, submitted_at) SELECT $4, $3, $6, $7, $8, $2 FROM upd), \
-                 ev AS (INSERT INTO audit_inbox ({EVENT_COLUMNS}) SELECT $2, {} FROM upd) \
+                 ev AS (INSERT INTO audit_inbox ({}) SELECT $2, {} FROM upd) \
                  SELECT * FROM upd",
-                event_values(10)
+                audit::EVENT_COLUMNS,
+                audit::event_values(10)
             );
             let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(to)
@@ -290,7 +264,7 @@ pub async fn submit_audited(
                 .bind(content_hash)
                 .bind(by)
                 .bind(revision);
-            Ok(bind_event!(q, event).fetch_optional(p).await?)
+            Ok(crate::bind_event!(q, event).fetch_optional(p).await?)
         }
         Db::Sqlite(_) => {
             let mut tx = db.begin().await?;

@@ -92,31 +92,51 @@ fn chain_hash(prev: &str, e: &Event) -> String {
     hex::encode(h.finalize())
 }
 
-const INBOX_INSERT: &str = "INSERT INTO audit_inbox (at, actor_id, actor_login, role, org_id, action, \
-     object_type, object_id, result, ip, request_id, detail) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+/// The inbox columns, in the order [`bind_event!`] binds them after `at`.
+pub(crate) const EVENT_COLUMNS: &str = "at, actor_id, actor_login, role, org_id, action, \
+     object_type, object_id, result, ip, request_id, detail";
+
+/// Placeholders for the 11 event values after `at`, starting at `$first`.
+pub(crate) fn event_values(first: usize) -> String {
+    (first..first + 11)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Binds a [`NewEvent`] (all but `at`) in [`EVENT_COLUMNS`] order.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! bind_event {
+    ($q:expr, $e:expr) => {
+        $q.bind($e.actor_id)
+            .bind(&$e.actor_login)
+            .bind(&$e.role)
+            .bind($e.org_id)
+            .bind(&$e.action)
+            .bind(&$e.object_type)
+            .bind(&$e.object_id)
+            .bind($e.result)
+            .bind(&$e.ip)
+            .bind(&$e.request_id)
+            .bind($e.detail.to_string())
+    };
+}
+
+static INBOX_INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO audit_inbox ({EVENT_COLUMNS}) VALUES ($1, {})",
+        event_values(2)
+    )
+});
 
 /// Appends an event inside the caller's transaction, so the event commits with the change it
 /// records, or not at all. The event lands in the inbox (one uncontended INSERT); [`chain_pending`]
 /// gives it its place and hash in the chain moments later.
 pub async fn append(tx: &mut Tx, e: NewEvent) -> Result<()> {
-    let detail = e.detail.to_string();
     on_tx!(tx, |c| {
-        sqlx::query(INBOX_INSERT)
-            .bind(crate::now())
-            .bind(e.actor_id)
-            .bind(&e.actor_login)
-            .bind(&e.role)
-            .bind(e.org_id)
-            .bind(&e.action)
-            .bind(&e.object_type)
-            .bind(&e.object_id)
-            .bind(e.result)
-            .bind(&e.ip)
-            .bind(&e.request_id)
-            .bind(&detail)
-            .execute(&mut *c)
-            .await?;
+        let q = sqlx::query(sqlx::AssertSqlSafe(INBOX_INSERT.as_str())).bind(crate::now());
+        crate::bind_event!(q, e).execute(&mut *c).await?;
         Ok(())
     })
 }

@@ -10,6 +10,16 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::{Db, Page, Paging, Tx, on_db, on_tx};
 
+/// An SQL list of status constants (`'a','b'`) for `IN (…)`; only for the program's own
+/// constants, never user input (quotes are dropped all the same).
+fn in_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("'{}'", s.replace('\'', "")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 // ---------------------------------------------------------------------------------------------
 // Expert pool
 
@@ -459,11 +469,7 @@ pub struct RoundApp {
 
 /// The call's applications in any of `statuses`, by id.
 pub async fn call_applications(db: &Db, call_id: i64, statuses: &[&str]) -> Result<Vec<RoundApp>> {
-    let list = statuses
-        .iter()
-        .map(|s| format!("'{}'", s.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(",");
+    let list = in_list(statuses);
     let sql = format!(
         "SELECT a.id, a.number, a.lead_org_id, a.lead_name, o.province_code, a.institution_type, \
          a.direction, a.status, a.form FROM applications a \
@@ -604,28 +610,29 @@ pub async fn insert_assignment(tx: &mut Tx, round_id: i64, a: &NewAssignment) ->
     Ok(id)
 }
 
-/// Moves an assignment from `from` to `to` (an answer, a confirmation); false when it was not
-/// in `from`.
+/// Moves an assignment from one of `from` to `to` (an answer, a confirmation); false when it
+/// was in none of them. The statuses are the program's constants, never user input.
 pub async fn answer_assignment(
     tx: &mut Tx,
     id: i64,
-    from: &str,
+    from: &[&'static str],
     to: &str,
     reason: Option<&str>,
 ) -> Result<bool> {
+    let from = in_list(from);
+    let sql = format!(
+        "UPDATE review_assignments SET status = $1, decline_reason = COALESCE($2, decline_reason), \
+         responded_at = $3 WHERE id = $4 AND status IN ({from})"
+    );
     let n = on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE review_assignments SET status = $1, decline_reason = COALESCE($2, decline_reason), \
-             responded_at = $3 WHERE id = $4 AND status = $5",
-        )
-        .bind(to)
-        .bind(reason)
-        .bind(crate::now())
-        .bind(id)
-        .bind(from)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(to)
+            .bind(reason)
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
     })?;
     Ok(n == 1)
 }
@@ -746,12 +753,20 @@ pub async fn submit_review(tx: &mut Tx, assignment_id: i64, version: i32) -> Res
     Ok(n == 1)
 }
 
-/// The latest submitted review total of every assignment of a round:
-/// (application, expert, total).
-pub async fn submitted_totals(db: &Db, round_id: i64) -> Result<Vec<(i64, i64, f64)>> {
+/// The latest submitted review of an assignment, as aggregation needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubmittedTotal {
+    pub application_id: i64,
+    pub expert_user_id: i64,
+    pub total: f64,
+    pub recommendation: Option<String>,
+}
+
+/// The latest submitted review of every assignment of a round that has one.
+pub async fn submitted_totals(db: &Db, round_id: i64) -> Result<Vec<SubmittedTotal>> {
     Ok(on_db!(db, |p| sqlx::query_as(
-        "SELECT s.application_id, s.expert_user_id, v.total FROM review_assignments s \
-         JOIN reviews v ON v.assignment_id = s.id \
+        "SELECT s.application_id, s.expert_user_id, v.total, v.recommendation \
+         FROM review_assignments s JOIN reviews v ON v.assignment_id = s.id \
          WHERE s.round_id = $1 AND v.status = 'submitted' AND v.total IS NOT NULL \
            AND v.version = (SELECT MAX(w.version) FROM reviews w \
                             WHERE w.assignment_id = s.id AND w.status = 'submitted')"

@@ -353,8 +353,7 @@ async fn view_of(
         deadline,
     } = known;
     let status = status_of(&row);
-    let may_edit = chanjiao_domain::policy::decide(&cu.actor, Action::ApplicationEdit, target)
-        == chanjiao_domain::policy::Decision::Allow;
+    let may_edit = cu.may(Action::ApplicationEdit, target);
     let now = state.clock.now();
     let files = attachments::of_owner(&state.db, "application", row.id).await?;
     let paper = row.paper_received_on.clone().map(|received_on| Paper {

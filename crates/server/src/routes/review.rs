@@ -390,6 +390,7 @@ async fn update_expert(
         id,
     )
     .await?;
+    let manager = cu.may(Action::ReviewManage, &Target::ReviewPool);
     let current = match rv::get_expert(&state.db, id).await? {
         Some(c) => c,
         None => {
@@ -398,11 +399,6 @@ async fn update_expert(
                 .await?
                 .iter()
                 .any(|g| g.role == "expert");
-            let manager = chanjiao_domain::policy::decide(
-                &cu.actor,
-                Action::ReviewManage,
-                &Target::ReviewPool,
-            ) == chanjiao_domain::policy::Decision::Allow;
             if !is_expert {
                 return Err(ApiError::not_found());
             }
@@ -416,9 +412,6 @@ async fn update_expert(
             return create_profile(&state, &cu, id, &input).await;
         }
     };
-    let manager =
-        chanjiao_domain::policy::decide(&cu.actor, Action::ReviewManage, &Target::ReviewPool)
-            == chanjiao_domain::policy::Decision::Allow;
     if !manager {
         // Self-service: keep what only the office may set.
         let locked = input.title.trim() != current.title
@@ -775,24 +768,24 @@ async fn avoid_view(state: &AppState, id: i64, programme: bool) -> ApiResult<Vec
 }
 
 /// Who may see an application's 申请回避: its lead (edit right) or the programme (intake).
+/// Loads the application behind a 申请回避 request: readable by its lead (edit right) and the
+/// programme (intake); `edit` requires the lead's right. Returns whether the caller is the
+/// programme (who sees the matched experts).
 async fn avoid_access(
     state: &AppState,
     cu: &CurrentUser,
     id: i64,
-) -> ApiResult<(apps::AppRow, bool, bool)> {
+    edit: bool,
+) -> ApiResult<(apps::AppRow, bool)> {
     let (row, target) = crate::routes::applications::load(state, id).await?;
-    let allowed = |a| {
-        chanjiao_domain::policy::decide(&cu.actor, a, &target)
-            == chanjiao_domain::policy::Decision::Allow
-    };
-    let lead = allowed(Action::ApplicationEdit);
-    let programme = allowed(Action::ApplicationIntake);
-    if !(lead || programme) {
-        // Same answer as the policy would give for reading (404 for strangers, 403 partners).
+    let lead = cu.may(Action::ApplicationEdit, &target);
+    let programme = cu.may(Action::ApplicationIntake, &target);
+    if !lead && (edit || !programme) {
+        // The policy's own answer and audit entry: 404 for strangers, 403 otherwise.
         cu.authorize(state, Action::ApplicationEdit, &target, "application", id)
             .await?;
     }
-    Ok((row, lead, programme))
+    Ok((row, programme))
 }
 
 /// The experts an applicant asked not to review it (申请回避).
@@ -803,7 +796,7 @@ async fn get_avoid(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Vec<AvoidRequest>>> {
-    let (_, _, programme) = avoid_access(&state, &cu, id).await?;
+    let (_, programme) = avoid_access(&state, &cu, id, false).await?;
     Ok(Json(avoid_view(&state, id, programme).await?))
 }
 
@@ -816,17 +809,7 @@ async fn put_avoid(
     Id(id): Id,
     ApiJson(input): ApiJson<AvoidInput>,
 ) -> ApiResult<Json<Vec<AvoidRequest>>> {
-    let (row, lead, programme) = avoid_access(&state, &cu, id).await?;
-    if !lead {
-        cu.authorize(
-            &state,
-            Action::ApplicationEdit,
-            &crate::routes::applications::load(&state, id).await?.1,
-            "application",
-            id,
-        )
-        .await?;
-    }
+    let (row, programme) = avoid_access(&state, &cu, id, true).await?;
     let status = status_of(&row);
     if !matches!(
         status,
@@ -1416,11 +1399,27 @@ async fn build_problem(
     // Keywords: every expert keyword is a vocabulary word; an application "has" the words its
     // form text contains.
     let mut vocab: HashMap<String, u16> = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
     for e in &experts {
         for k in json_list::<String>(&e.keywords) {
-            let n = vocab.len() as u16;
-            vocab.entry(k).or_insert(n);
+            if !vocab.contains_key(&k) {
+                vocab.insert(k.clone(), words.len() as u16);
+                words.push(k);
+            }
         }
+    }
+    // One pass over each form finds every vocabulary word in it (the forms are ~30 KB each).
+    let finder = aho_corasick::AhoCorasick::new(&words).map_err(|e| {
+        tracing::error!(error = %e, "keyword automaton");
+        ApiError::internal()
+    })?;
+    let mut partners_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (app, o) in &partners {
+        partners_of.entry(*app).or_default().push(*o);
+    }
+    let mut avoided_by: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (app, e) in &avoid {
+        avoided_by.entry(*app).or_default().push(*e);
     }
     let app_index: HashMap<i64, usize> =
         apps_in.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
@@ -1431,14 +1430,20 @@ async fn build_problem(
         .collect();
     let mut inst_apps = Vec::with_capacity(apps_in.len());
     for a in &apps_in {
-        let text = a.form.as_str();
+        let mut keywords: Vec<u16> = finder
+            .find_overlapping_iter(a.form.as_str())
+            .map(|m| m.pattern().as_usize() as u16)
+            .collect();
+        keywords.sort_unstable();
+        keywords.dedup();
         inst_apps.push(assign::Application {
             k: r.per_application as u32,
             lead: org(a.lead_org_id),
-            partners: partners
-                .iter()
-                .filter(|(app, _)| *app == a.id)
-                .map(|(_, o)| org(*o))
+            partners: partners_of
+                .get(&a.id)
+                .into_iter()
+                .flatten()
+                .map(|o| org(*o))
                 .collect(),
             fields: a
                 .direction
@@ -1446,16 +1451,13 @@ async fn build_problem(
                 .and_then(|d| fields.get(d).copied())
                 .into_iter()
                 .collect(),
-            keywords: vocab
-                .iter()
-                .filter(|(w, _)| text.contains(w.as_str()))
-                .map(|(_, i)| *i)
-                .collect(),
+            keywords,
             region: region(&a.province_code),
-            avoid_experts: avoid
-                .iter()
-                .filter(|(app, _)| *app == a.id)
-                .filter_map(|(_, e)| expert_index.get(e).map(|i| *i as u32))
+            avoid_experts: avoided_by
+                .get(&a.id)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| expert_index.get(e).map(|i| *i as u32))
                 .collect(),
         });
     }
@@ -2186,7 +2188,7 @@ async fn confirm_replacement(
     if user_id != a.expert_user_id {
         rv::repoint_assignment(&mut tx, id, user_id, fit).await?;
     }
-    if !rv::answer_assignment(&mut tx, id, "proposed", "invited", None).await? {
+    if !rv::answer_assignment(&mut tx, id, &["proposed"], "invited", None).await? {
         return Err(ApiError::conflict("not_proposed", "该分配不是待确认的替换"));
     }
     notify_expert(&mut tx, &expert, &r.title).await?;
@@ -2295,7 +2297,7 @@ async fn accept(
         return Err(ApiError::conflict("not_reviewing", "该评审批次不在评审中"));
     }
     let mut tx = state.db.begin().await?;
-    if !rv::answer_assignment(&mut tx, id, "invited", "accepted", None).await? {
+    if !rv::answer_assignment(&mut tx, id, &["invited"], "accepted", None).await? {
         return Err(ApiError::conflict("already_answered", "已答复过该评审邀请"));
     }
     audit::append(&mut tx, cu.event("review.accept", "review_assignment", id)).await?;
@@ -2380,8 +2382,14 @@ async fn decline(
     excluded.push((a.application_id, a.expert_user_id));
     let proposal = replacement(&p, a.application_id, &excluded);
     let mut tx = state.db.begin().await?;
-    if !(rv::answer_assignment(&mut tx, id, "invited", "declined", Some(&reason)).await?
-        || rv::answer_assignment(&mut tx, id, "accepted", "declined", Some(&reason)).await?)
+    if !rv::answer_assignment(
+        &mut tx,
+        id,
+        &["invited", "accepted"],
+        "declined",
+        Some(&reason),
+    )
+    .await?
     {
         return Err(ApiError::conflict("already_answered", "已答复过该评审邀请"));
     }
@@ -3049,10 +3057,10 @@ async fn compute_results(state: &AppState, r: &RoundRow) -> ApiResult<Results> {
     let totals = rv::submitted_totals(&state.db, r.id).await?;
     let scores: Vec<ReviewScore> = totals
         .iter()
-        .map(|&(application, expert, total)| ReviewScore {
-            application,
-            expert,
-            total,
+        .map(|t| ReviewScore {
+            application: t.application_id,
+            expert: t.expert_user_id,
+            total: t.total,
         })
         .collect();
     let ids: Vec<i64> = apps_in.iter().map(|a| a.id).collect();
@@ -3064,17 +3072,12 @@ async fn compute_results(state: &AppState, r: &RoundRow) -> ApiResult<Results> {
         .collect();
     let assignments = rv::assignments(&state.db, r.id).await?;
     let mut recommendations: HashMap<i64, BTreeMap<String, usize>> = HashMap::new();
-    for a in assignments
-        .iter()
-        .filter(|a| a.review_status == "submitted")
-    {
-        if let Some(v) = rv::latest_review(&state.db, a.id).await?
-            && let Some(rec) = v.recommendation
-        {
+    for t in &totals {
+        if let Some(rec) = &t.recommendation {
             *recommendations
-                .entry(a.application_id)
+                .entry(t.application_id)
                 .or_default()
-                .entry(rec)
+                .entry(rec.clone())
                 .or_insert(0) += 1;
         }
     }
