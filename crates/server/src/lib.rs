@@ -139,25 +139,8 @@ async fn mail_sender(db: chanjiao_store::Db, mailer: mail::Mailer, poll_seconds:
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let due = match chanjiao_store::review::due_mail(&db, 50).await {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::warn!(error = %e, "mail outbox: will retry");
-                continue;
-            }
-        };
-        for m in due {
-            let result = mailer.send(&m.to_addr, &m.subject, &m.body).await;
-            let next = chanjiao_store::now() + mail::backoff(m.attempts + 1);
-            let err = result.err();
-            if let Some(e) = &err {
-                tracing::warn!(mail = m.id, error = %e, "mail delivery failed");
-            }
-            if let Err(e) =
-                chanjiao_store::review::mail_attempted(&db, m.id, err.as_deref(), next).await
-            {
-                tracing::warn!(mail = m.id, error = %e, "recording a mail attempt failed");
-            }
+        if let Err(e) = mail::deliver_due(&db, &mailer).await {
+            tracing::warn!(error = %e, "mail outbox: will retry");
         }
     }
 }

@@ -160,6 +160,25 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     }
 }
 
+/// One pass over the outbox: sends every mail that is due, then records each attempt — sent,
+/// or the error and when to try again. Returns how many were sent.
+pub async fn deliver_due(
+    db: &chanjiao_store::Db,
+    mailer: &Mailer,
+) -> Result<usize, chanjiao_store::StoreError> {
+    let mut sent = 0;
+    for m in chanjiao_store::review::due_mail(db, 50).await? {
+        let err = mailer.send(&m.to_addr, &m.subject, &m.body).await.err();
+        match &err {
+            Some(e) => tracing::warn!(mail = m.id, error = %e, "mail delivery failed"),
+            None => sent += 1,
+        }
+        let next = chanjiao_store::now() + backoff(m.attempts + 1);
+        chanjiao_store::review::mail_attempted(db, m.id, err.as_deref(), next).await?;
+    }
+    Ok(sent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +310,63 @@ mod tests {
         }
         bytes.extend_from_slice(rest.as_bytes());
         Some(String::from_utf8(bytes).expect("header decodes to UTF-8"))
+    }
+
+    #[tokio::test]
+    async fn the_outbox_is_delivered_and_failures_are_retried_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = chanjiao_store::Db::open_sqlite(&dir.path().join("t.db"))
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        chanjiao_store::review::enqueue_mail(&mut tx, "a@example.cn", "立项通知", "内容")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Refused: kept, with the server's words and a later retry.
+        let (port, server) = fake_smtp(true).await;
+        let mailer = Mailer::from_settings(&settings(port)).unwrap();
+        assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 0);
+        let _ = server.await;
+        let page = chanjiao_store::review::outbox(&db, chanjiao_store::Paging::new(None, None))
+            .await
+            .unwrap();
+        let m = &page.items[0];
+        assert!(m.sent_at.is_none());
+        assert_eq!(m.attempts, 1);
+        assert!(
+            m.last_error.as_deref().unwrap_or("").contains("550"),
+            "{m:?}"
+        );
+        assert!(
+            chanjiao_store::review::due_mail(&db, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "not due again before its back-off"
+        );
+        // Due again (as after the back-off): delivered and marked sent.
+        chanjiao_store::review::mail_attempted(&db, m.id, Some("x"), chanjiao_store::now())
+            .await
+            .unwrap();
+        let (port, server) = fake_smtp(false).await;
+        let mailer = Mailer::from_settings(&settings(port)).unwrap();
+        assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 1);
+        let s = server.await.unwrap().unwrap();
+        assert_eq!(s.rcpt_to, vec!["<a@example.cn>".to_owned()]);
+        let page = chanjiao_store::review::outbox(&db, chanjiao_store::Paging::new(None, None))
+            .await
+            .unwrap();
+        assert!(page.items[0].sent_at.is_some());
+        assert!(page.items[0].last_error.is_none());
+        assert!(
+            chanjiao_store::review::due_mail(&db, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        db.close().await;
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ on_both_databases!(
     a_decline_proposes_a_replacement_for_that_slot_only,
     experts_are_imported_from_excel_all_or_nothing,
     review_data_stays_confidential,
+    phases_decide_what_experts_see_and_whether_scores_change,
 );
 
 /// Two submitted and accepted applications (uni → ent, uni2 → ent2) and five experts in
@@ -786,4 +787,107 @@ async fn review_data_stays_confidential(app: TestApp) {
     let other = s.experts.iter().find(|(_, id)| id != who).unwrap().1;
     assert_eq!(c.get(&format!("/api/experts/{other}")).await.status, 404);
     let _ = complete_form;
+}
+
+async fn phases_decide_what_experts_see_and_whether_scores_change(app: TestApp) {
+    let s = set_up(&app, 1).await;
+    let office = app.login("office").await;
+    let phases = json!([
+        { "kind": "online", "name": "网评", "blind": true, "scores_editable": true, "decider": "office" },
+        { "kind": "meeting", "name": "会评", "blind": false, "scores_editable": true, "decider": "experts" },
+        { "kind": "visit", "name": "调研", "blind": false, "scores_editable": false, "decider": "office" }
+    ]);
+    let r = office
+        .put(
+            &format!("/api/rounds/{}", s.round),
+            json!({ "kind": "initial", "title": "2022年 立项评审", "per_application": 1, "phases": phases }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ids: Vec<i64> = r.body["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let proposal = office
+        .post(
+            &format!("/api/rounds/{}/assignment/propose", s.round),
+            json!({ "mode": "optimal" }),
+        )
+        .await;
+    let r = office
+        .post(
+            &format!("/api/rounds/{}/assignment/commit", s.round),
+            json!({ "pairs": pairs_of(&proposal.body), "mode": "optimal" }),
+        )
+        .await;
+    assert_eq!(r.body["current_phase_id"], ids[0], "{}", r.body);
+    let panel = assignment_of(&app, &s, &office, s.app1).await;
+    let (c, aid, _) = &panel[0];
+    c.post(&format!("/api/assignments/{aid}/accept"), json!({}))
+        .await;
+    let lead = "苏州集成电路职业技术学院";
+
+    // 网评: blind.
+    let read = c.get(&format!("/api/assignments/{aid}/application")).await;
+    assert_eq!(read.body["blind"], true);
+    assert!(!read.body.to_string().contains(lead));
+    assert!(
+        !c.get("/api/my/assignments")
+            .await
+            .body
+            .to_string()
+            .contains(lead)
+    );
+
+    // 会评: open — the expert sees who applied.
+    let r = office
+        .post(
+            &format!("/api/rounds/{}/phase", s.round),
+            json!({ "phase_id": ids[1] }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let read = c.get(&format!("/api/assignments/{aid}/application")).await;
+    assert_eq!(read.body["blind"], false);
+    assert!(read.body["form"].to_string().contains(lead));
+    assert!(
+        c.get("/api/my/assignments")
+            .await
+            .body
+            .to_string()
+            .contains(lead)
+    );
+    let draft =
+        json!({ "scores": { "rationality": 80 }, "recommendation": null, "opinion_html": "" });
+    let r = c
+        .put(&format!("/api/assignments/{aid}/review"), draft.clone())
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // 调研: scores are frozen; a closed phase cannot come back.
+    office
+        .post(
+            &format!("/api/rounds/{}/phase", s.round),
+            json!({ "phase_id": ids[2] }),
+        )
+        .await;
+    let r = c
+        .put(&format!("/api/assignments/{aid}/review"), draft)
+        .await;
+    assert_eq!(r.code(), "scores_locked");
+    let r = c
+        .post(&format!("/api/assignments/{aid}/review/submit"), json!({}))
+        .await;
+    assert_eq!(r.code(), "scores_locked");
+    let r = office
+        .post(
+            &format!("/api/rounds/{}/phase", s.round),
+            json!({ "phase_id": ids[0] }),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.fields()[0].0, "phase_id");
 }
