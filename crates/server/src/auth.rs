@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use chanjiao_domain::policy::{self, Action, Actor, Decision, Target};
 use chanjiao_store::audit::{self, NewEvent};
+use chanjiao_store::sessions;
 use chanjiao_store::users::{GrantRow, UserRow};
-use chanjiao_store::{sessions, users};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -252,9 +252,9 @@ pub async fn resolve(
             .await
             .map_err(store)?;
     }
+    let grants = session.grants().map_err(store)?;
     let user = session.user;
     let org_kind = session.org_kind;
-    let grants = users::grants_of(&state.db, user.id).await.map_err(store)?;
     let actor = actor_of(&user, &grants, org_kind);
     Ok(CurrentUser {
         user,

@@ -218,6 +218,16 @@ async fn deadline_edges_in_shanghai_time_and_extensions(app: TestApp) {
     assert_eq!(bad.fields(), vec![("reason".into(), "required".into())]);
     let ext = office.post(&format!("/api/calls/{}/extensions", p.call), json!({ "org_id": p.uni2, "deadline": shanghai(2022, 12, 3, 0, 0, 0), "reason": "快递延误，经批准延期" })).await;
     assert_eq!(ext.status, 201, "{}", ext.body);
+    // Only that applicant's deadline moves, and its view says so.
+    let seen = uni2.get(&format!("/api/applications/{a2}")).await;
+    assert_eq!(
+        seen.body["effective_deadline"],
+        json!(shanghai(2022, 12, 3, 0, 0, 0))
+    );
+    assert_eq!(seen.body["partners"][0]["status"], "confirmed");
+    assert!(seen.body["partners"][0]["responded_at"].is_string());
+    let other = uni.get(&format!("/api/applications/{a1}")).await;
+    assert_eq!(other.body["effective_deadline"], json!(deadline));
     let r = uni2
         .post(
             &format!("/api/applications/{a2}/submit"),

@@ -786,6 +786,12 @@ async fn authorisation_matrix(app: TestApp) {
                 });
                 let (method, path, body) = request(&app, &w, route, case).await;
                 let r = client.request(&method, &path, body).await;
+                assert!(
+                    r.status < 500,
+                    "{who:?} {method} {path} ({case:?}): server error {}: {}",
+                    r.status,
+                    r.body
+                );
                 let got = classify(r.status);
                 let ok = match expected {
                     Public => r.status < 500,

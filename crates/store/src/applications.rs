@@ -436,7 +436,7 @@ pub async fn set_paper(tx: &mut Tx, id: i64, p: &PaperCopy) -> Result<AppRow> {
     .ok_or(StoreError::NotFound)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct PartnerRow {
     pub org_id: i64,
     pub org_name: String,
@@ -457,6 +457,69 @@ pub async fn partners(db: &Db, id: i64) -> Result<Vec<PartnerRow>> {
         .fetch_all(p)
         .await
     })?)
+}
+
+/// An application with what every handler on it needs: its call, its partners' confirmations
+/// and the deadline extension granted to its lead.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub app: AppRow,
+    pub call: crate::calls::CallRow,
+    /// By organisation id.
+    pub partners: Vec<PartnerRow>,
+    pub lead_extension: Option<DateTime<Utc>>,
+}
+
+impl Context {
+    /// The deadline that applies to this applicant (the call's, or a later extension).
+    pub fn deadline(&self) -> DateTime<Utc> {
+        crate::calls::deadline_with(&self.call, self.lead_extension)
+    }
+}
+
+/// [`Context`] of one application, in one round trip (the call and partners as JSON columns).
+pub async fn context(db: &Db, id: i64) -> Result<Option<Context>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        app: AppRow,
+        call_json: String,
+        partners_json: String,
+        lead_extension: Option<DateTime<Utc>>,
+    }
+    let partners = crate::json_sql::array(
+        db,
+        &[
+            ("org_id", "p.org_id"),
+            ("org_name", "o.name"),
+            ("category", "p.category"),
+            ("status", "p.status"),
+            ("reason", "p.reason"),
+            ("responded_at", "p.responded_at"),
+        ],
+        "FROM partner_confirmations p JOIN organizations o ON o.id = p.org_id \
+         WHERE p.application_id = a.id",
+        "p.org_id",
+    );
+    let sql = format!(
+        "SELECT a.*, {} AS call_json, {partners} AS partners_json, {} AS lead_extension \
+         FROM applications a JOIN calls c ON c.id = a.call_id WHERE a.id = $1",
+        crate::calls::json(db),
+        crate::calls::extension_sql("a.call_id", "a.lead_org_id"),
+    );
+    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
+    row.map(|r| {
+        Ok(Context {
+            app: r.app,
+            call: crate::json_sql::decode(&r.call_json)?,
+            partners: crate::json_sql::decode(&r.partners_json)?,
+            lead_extension: r.lead_extension,
+        })
+    })
+    .transpose()
 }
 
 pub async fn partner_org_ids(db: &Db, id: i64) -> Result<Vec<i64>> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct CallRow {
     pub id: i64,
     pub field: String,
@@ -202,17 +202,52 @@ pub async fn extensions(db: &Db, call_id: i64) -> Result<Vec<ExtensionRow>> {
     })?)
 }
 
+/// The call `c` of an outer query as one JSON column (a [`CallRow`]).
+pub(crate) fn json(db: &Db) -> String {
+    crate::json_sql::object(
+        db,
+        &[
+            ("id", "c.id"),
+            ("field", "c.field"),
+            ("title", "c.title"),
+            ("doc_number", "c.doc_number"),
+            ("opens_at", "c.opens_at"),
+            ("deadline", "c.deadline"),
+            ("status", "c.status"),
+            ("contacts", "c.contacts"),
+            ("postal_address", "c.postal_address"),
+            ("postal_code", "c.postal_code"),
+            ("postal_recipient", "c.postal_recipient"),
+            ("directions", "c.directions"),
+            ("created_by", "c.created_by"),
+            ("created_at", "c.created_at"),
+            ("updated_at", "c.updated_at"),
+        ],
+    )
+}
+
+/// The latest deadline granted to organisation `{org}` in call `{call}` (SQL expressions), as
+/// a scalar subquery; NULL when none.
+pub(crate) fn extension_sql(call: &str, org: &str) -> String {
+    format!(
+        "(SELECT e.deadline FROM deadline_extensions e WHERE e.call_id = {call} \
+         AND e.org_id = {org} ORDER BY e.deadline DESC LIMIT 1)"
+    )
+}
+
+/// The deadline that applies given an extension granted to the applicant, if any: the later.
+pub fn deadline_with(call: &CallRow, extension: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    extension.map_or(call.deadline, |d| d.max(call.deadline))
+}
+
 /// The deadline that applies to one applicant: the call's, or a later one granted to it.
 pub async fn effective_deadline(db: &Db, call: &CallRow, org_id: i64) -> Result<DateTime<Utc>> {
-    let ext: Option<(DateTime<Utc>,)> = on_db!(db, |p| {
-        sqlx::query_as(
-            "SELECT deadline FROM deadline_extensions WHERE call_id = $1 AND org_id = $2 \
-             ORDER BY deadline DESC LIMIT 1",
-        )
-        .bind(call.id)
-        .bind(org_id)
-        .fetch_optional(p)
-        .await
-    })?;
-    Ok(ext.map_or(call.deadline, |(d,)| d.max(call.deadline)))
+    let sql = format!("SELECT {}", extension_sql("$1", "$2"));
+    let (ext,): (Option<DateTime<Utc>>,) =
+        on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(call.id)
+            .bind(org_id)
+            .fetch_one(p)
+            .await)?;
+    Ok(deadline_with(call, ext))
 }

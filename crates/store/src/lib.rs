@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calls;
 mod db;
 pub mod error;
+mod json_sql;
 pub mod orgs;
 pub mod review;
 pub mod sessions;

@@ -58,8 +58,8 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>> {
     })?)
 }
 
-/// A live-or-not session joined with its user and the user's organisation kind: everything a
-/// request needs to know who is calling, in one query.
+/// A live-or-not session joined with its user, the user's organisation kind and grants:
+/// everything a request needs to know who is calling, in one query.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Resolved {
     #[sqlx(flatten)]
@@ -70,22 +70,30 @@ pub struct Resolved {
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub org_kind: Option<String>,
+    grants_json: String,
+}
+
+impl Resolved {
+    /// The user's role grants, in the order they were given.
+    pub fn grants(&self) -> Result<Vec<crate::users::GrantRow>> {
+        crate::json_sql::decode(&self.grants_json)
+    }
 }
 
 pub async fn resolve(db: &Db, token_hash: &str) -> Result<Option<Resolved>> {
-    Ok(on_db!(db, |p| {
-        sqlx::query_as(
-            "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, u.phone, u.email, u.disabled, \
-             u.password_changed_at, u.created_at, u.updated_at, u.last_login_at, \
-             s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.revoked_at, \
-             o.kind AS org_kind \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
-             LEFT JOIN organizations o ON o.id = u.org_id WHERE s.token_hash = $1",
-        )
+    let sql = format!(
+        "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, u.phone, u.email, u.disabled, \
+         u.password_changed_at, u.created_at, u.updated_at, u.last_login_at, \
+         s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.revoked_at, \
+         o.kind AS org_kind, {} AS grants_json \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN organizations o ON o.id = u.org_id WHERE s.token_hash = $1",
+        crate::users::grants_json(db)
+    );
+    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(token_hash)
         .fetch_optional(p)
-        .await
-    })?)
+        .await)?)
 }
 
 pub async fn touch(db: &Db, id: i64) -> Result<()> {

@@ -36,7 +36,7 @@ pub struct UserListRow {
 }
 
 /// A role grant as stored, with the organisation's name.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct GrantRow {
     pub id: i64,
     pub user_id: i64,
@@ -215,6 +215,23 @@ pub async fn touch_login(tx: &mut Tx, id: i64) -> Result<()> {
 
 const GRANTS: &str = "SELECT g.id, g.user_id, g.role, g.org_id, o.name AS org_name, g.field \
      FROM role_grants g LEFT JOIN organizations o ON o.id = g.org_id";
+
+/// The grants of the user `u` of an outer query, as one JSON column ([`GrantRow`]s by id).
+pub(crate) fn grants_json(db: &Db) -> String {
+    crate::json_sql::array(
+        db,
+        &[
+            ("id", "g.id"),
+            ("user_id", "g.user_id"),
+            ("role", "g.role"),
+            ("org_id", "g.org_id"),
+            ("org_name", "o.name"),
+            ("field", "g.field"),
+        ],
+        "FROM role_grants g LEFT JOIN organizations o ON o.id = g.org_id WHERE g.user_id = u.id",
+        "g.id",
+    )
+}
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<GrantRow>> {
     let sql = format!("{GRANTS} WHERE g.user_id = $1 ORDER BY g.id");

@@ -72,28 +72,26 @@ pub fn ensure_editable(row: &AppRow, message: &str) -> ApiResult<()> {
 
 /// Loads an application and the policy target describing it.
 pub async fn load(state: &AppState, id: i64) -> ApiResult<(AppRow, Target)> {
-    let (row, target, _) = load_with_call(state, id).await?;
-    Ok((row, target))
+    let (ctx, target) = load_context(state, id).await?;
+    Ok((ctx.app, target))
 }
 
-/// [`load`], also returning the call (one read fewer for handlers that need it).
-pub async fn load_with_call(state: &AppState, id: i64) -> ApiResult<(AppRow, Target, CallRow)> {
-    let row = apps::get(&state.db, id)
+/// [`load`] with the call, the partners' confirmations and the applicant's deadline — all
+/// read in one round trip, since saving and submitting need every one of them.
+pub async fn load_context(state: &AppState, id: i64) -> ApiResult<(apps::Context, Target)> {
+    let ctx = apps::context(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let call = calls::get(&state.db, row.call_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let partner_org_ids = apps::partner_org_ids(&state.db, id).await?;
+    let row = &ctx.app;
     let target = Target::Application {
-        field: call.field.clone(),
+        field: ctx.call.field.clone(),
         lead_org_id: row.lead_org_id,
-        partner_org_ids,
-        draft: status_of(&row) == Status::Draft
-            || (status_of(&row) == Status::Withdrawn && row.submitted_version.is_none()),
+        partner_org_ids: ctx.partners.iter().map(|p| p.org_id).collect(),
+        draft: status_of(row) == Status::Draft
+            || (status_of(row) == Status::Withdrawn && row.submitted_version.is_none()),
         respond_as: None,
     };
-    Ok((row, target, call))
+    Ok((ctx, target))
 }
 
 async fn authorized(
@@ -102,20 +100,20 @@ async fn authorized(
     id: i64,
     action: Action,
 ) -> ApiResult<(AppRow, Target)> {
-    let (row, target, _) = authorized_with_call(state, cu, id, action).await?;
-    Ok((row, target))
+    let (ctx, target) = authorized_context(state, cu, id, action).await?;
+    Ok((ctx.app, target))
 }
 
-async fn authorized_with_call(
+async fn authorized_context(
     state: &AppState,
     cu: &CurrentUser,
     id: i64,
     action: Action,
-) -> ApiResult<(AppRow, Target, CallRow)> {
-    let (row, target, call) = load_with_call(state, id).await?;
+) -> ApiResult<(apps::Context, Target)> {
+    let (ctx, target) = load_context(state, id).await?;
     cu.authorize(state, action, &target, "application", id)
         .await?;
-    Ok((row, target, call))
+    Ok((ctx, target))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -187,15 +185,16 @@ fn prefixed(errors: form_rules::FormErrors) -> Vec<FieldProblem> {
         .collect()
 }
 
-/// The partner blocks joined with their confirmations and invitations.
+/// The partner blocks joined with their confirmations and (read here, if any block needs
+/// them) invitations.
 async fn partner_statuses(
     state: &AppState,
-    row: &AppRow,
+    id: i64,
     form: &ApplicationForm,
+    confirmations: &[apps::PartnerRow],
 ) -> ApiResult<Vec<PartnerStatus>> {
-    let confirmations = apps::partners(&state.db, row.id).await?;
-    let invites = invites_if_needed(state, row.id, form).await?;
-    Ok(join_partners(form, &confirmations, &invites))
+    let invites = invites_if_needed(state, id, form).await?;
+    Ok(join_partners(form, confirmations, &invites))
 }
 
 /// Invitations matter only for partner blocks without a registered organisation.
@@ -247,21 +246,17 @@ fn join_partners(
         .collect()
 }
 
-/// The call an application belongs to.
-async fn the_call(state: &AppState, row: &AppRow) -> ApiResult<CallRow> {
-    calls::get(&state.db, row.call_id)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
-/// Everything that blocks submission now: form problems, partners, the deadline.
-async fn blocking(
-    state: &AppState,
+/// Everything that blocks submission at `now`: form problems, partners, the deadline. Returns
+/// them with the deadline that applies: `applicant_deadline` (the call's or an extension's),
+/// or the correction term of a returned application.
+fn blocking(
+    now: DateTime<Utc>,
     row: &AppRow,
     call: &CallRow,
+    applicant_deadline: DateTime<Utc>,
     form: &ApplicationForm,
     partners: &[PartnerStatus],
-) -> ApiResult<(Vec<FieldProblem>, DateTime<Utc>)> {
+) -> (Vec<FieldProblem>, DateTime<Utc>) {
     let directions: Vec<String> = directions_of(call).into_iter().map(|d| d.code).collect();
     let mut problems = prefixed(form.check_for_submission(&directions));
     for p in partners {
@@ -280,13 +275,12 @@ async fn blocking(
             message: format!("{}：{msg}", p.name),
         });
     }
-    let mut deadline = calls::effective_deadline(&state.db, call, row.lead_org_id).await?;
+    let mut deadline = applicant_deadline;
     if status_of(row) == Status::Returned
         && let Some(due) = row.correction_due
     {
         deadline = due;
     }
-    let now = state.clock.now();
     if call.status != "published" || now < call.opens_at {
         problems.push(FieldProblem {
             field: "deadline".into(),
@@ -300,26 +294,33 @@ async fn blocking(
             message: "已超过申报截止时间，如需延期请联系项目办公室".into(),
         });
     }
-    Ok((problems, deadline))
+    (problems, deadline)
 }
 
 async fn view(
     state: &AppState,
     cu: &CurrentUser,
-    row: AppRow,
+    ctx: apps::Context,
     target: &Target,
 ) -> ApiResult<Application> {
-    let form = parse_form(&row.form);
-    let partners = partner_statuses(state, &row, &form).await?;
-    let call = the_call(state, &row).await?;
-    let (problems, deadline) = blocking(state, &row, &call, &form, &partners).await?;
+    let form = parse_form(&ctx.app.form);
+    let partners = partner_statuses(state, ctx.app.id, &form, &ctx.partners).await?;
+    let applicant_deadline = ctx.deadline();
+    let (problems, deadline) = blocking(
+        state.clock.now(),
+        &ctx.app,
+        &ctx.call,
+        applicant_deadline,
+        &form,
+        &partners,
+    );
     view_of(
         state,
         cu,
-        row,
+        ctx.app,
         target,
         Known {
-            call,
+            call: ctx.call,
             form,
             partners,
             problems,
@@ -655,10 +656,10 @@ async fn create(
     e.detail = serde_json::json!({ "call_id": call.id, "number": row.number });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (row, target) = load(&state, row.id).await?;
+    let (ctx, target) = load_context(&state, row.id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(view(&state, &cu, row, &target).await?),
+        Json(view(&state, &cu, ctx, &target).await?),
     ))
 }
 
@@ -675,8 +676,8 @@ async fn get(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Application>> {
-    let (row, target) = authorized(&state, &cu, id, Action::ApplicationRead).await?;
-    Ok(Json(view(&state, &cu, row, &target).await?))
+    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationRead).await?;
+    Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -705,9 +706,10 @@ async fn save_form(
     Id(id): Id,
     ApiJson(input): ApiJson<SaveForm>,
 ) -> ApiResult<Json<Saved>> {
-    let (row, _, call) = authorized_with_call(&state, &cu, id, Action::ApplicationEdit).await?;
-    ensure_editable(&row, "申报已提交，不能修改；如需修改请先撤回")?;
-    let existing = apps::partners(&state.db, id).await?;
+    let (ctx, _) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    let row = &ctx.app;
+    ensure_editable(row, "申报已提交，不能修改；如需修改请先撤回")?;
+    let existing = &ctx.partners;
     let mut form = input.form;
     form.normalise();
     let problems = form.check_draft();
@@ -773,15 +775,19 @@ async fn save_form(
         return Err(e);
     };
     let partners = if partners_changed {
-        partner_statuses(&state, &saved, &form).await?
+        let confirmations = apps::partners(&state.db, id).await?;
+        partner_statuses(&state, id, &form, &confirmations).await?
     } else {
-        join_partners(
-            &form,
-            &existing,
-            &invites_if_needed(&state, id, &form).await?,
-        )
+        partner_statuses(&state, id, &form, existing).await?
     };
-    let (problems, _) = blocking(&state, &saved, &call, &form, &partners).await?;
+    let (problems, _) = blocking(
+        state.clock.now(),
+        &saved,
+        &ctx.call,
+        ctx.deadline(),
+        &form,
+        &partners,
+    );
     Ok(Json(Saved {
         revision: saved.revision,
         saved_at: saved.updated_at,
@@ -817,8 +823,14 @@ async fn submit(
     Id(id): Id,
     ApiJson(input): ApiJson<SubmitInput>,
 ) -> ApiResult<Json<Application>> {
-    let (row, target, call) =
-        authorized_with_call(&state, &cu, id, Action::ApplicationEdit).await?;
+    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    let applicant_deadline = ctx.deadline();
+    let apps::Context {
+        app: row,
+        call,
+        partners: confirmations,
+        ..
+    } = ctx;
     let status = status_of(&row);
     if status == Status::Submitted {
         return Err(ApiError::conflict(
@@ -830,8 +842,9 @@ async fn submit(
         return Err(ApiError::conflict("not_editable", "当前状态不能提交"));
     };
     let form = parse_form(&row.form);
-    let partners = partner_statuses(&state, &row, &form).await?;
-    let (problems, deadline) = blocking(&state, &row, &call, &form, &partners).await?;
+    let partners = partner_statuses(&state, id, &form, &confirmations).await?;
+    let now = state.clock.now();
+    let (problems, deadline) = blocking(now, &row, &call, applicant_deadline, &form, &partners);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -875,7 +888,7 @@ async fn submit(
     };
     // A resubmission after a return had the correction term as its deadline: recompute.
     let (problems, deadline) = if status == Status::Returned {
-        blocking(&state, &moved, &call, &form, &partners).await?
+        blocking(now, &moved, &call, applicant_deadline, &form, &partners)
     } else {
         (problems, deadline)
     };
@@ -897,17 +910,15 @@ async fn withdraw(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Application>> {
-    let (row, target) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
-    if status_of(&row) != Status::Submitted {
+    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    let row = &ctx.app;
+    if status_of(row) != Status::Submitted {
         return Err(ApiError::conflict(
             "not_withdrawable",
             "只有已提交且未受理的申报可以撤回",
         ));
     }
-    let call = calls::get(&state.db, row.call_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if state.clock.now() >= calls::effective_deadline(&state.db, &call, row.lead_org_id).await? {
+    if state.clock.now() >= ctx.deadline() {
         return Err(ApiError::field(
             "deadline",
             FieldError::new("deadline_passed", "已超过申报截止时间，不能撤回"),
@@ -916,13 +927,13 @@ async fn withdraw(
     transition(
         &state,
         &cu,
-        &row,
+        row,
         Transition::Withdraw,
         serde_json::json!({}),
     )
     .await?;
-    let (row, _) = load(&state, id).await?;
-    Ok(Json(view(&state, &cu, row, &target).await?))
+    let (ctx, _) = load_context(&state, id).await?;
+    Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
 /// Applies a state transition with its audit entry; refuses a transition the SPEC does not draw.
@@ -1082,8 +1093,8 @@ async fn partner_decision(
     e.detail = serde_json::json!({ "org_id": org_id, "status": status, "reason": reason });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (row, target) = load(&state, id).await?;
-    Ok(Json(view(&state, &cu, row, &target).await?))
+    let (ctx, target) = load_context(&state, id).await?;
+    Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -1319,8 +1330,8 @@ async fn formal_check(
             ));
         }
     }
-    let (row, _) = load(&state, id).await?;
-    Ok(Json(view(&state, &cu, row, &target).await?))
+    let (ctx, _) = load_context(&state, id).await?;
+    Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
