@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 use crate::org::UniversityNature;
-use crate::validate::{Email, Phone, bounded_text};
+use crate::validate::{Email, Phone, checked_text};
 
 /// The version of the form's JSON shape; stored with each application.
 pub const FORM_SCHEMA_VERSION: i32 = 1;
@@ -255,12 +255,12 @@ struct Checker {
 
 impl Checker {
     fn text(&mut self, path: &str, label: &str, value: &str, max: usize) {
-        if let Err(e) = bounded_text(label, value, max, true) {
+        if let Err(e) = checked_text(label, value, max, true) {
             self.errors.push((path.to_owned(), e));
         }
     }
     fn optional_text(&mut self, path: &str, label: &str, value: &str, max: usize) {
-        if let Err(e) = bounded_text(label, value, max, false) {
+        if let Err(e) = checked_text(label, value, max, false) {
             self.errors.push((path.to_owned(), e));
         }
     }

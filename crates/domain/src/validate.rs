@@ -6,6 +6,7 @@
 //! A successful parse yields a newtype holding the canonical form, so code past the edge never
 //! re-validates. Failures are [`FieldError`]s with a stable `code` and a zh-CN `message`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -596,14 +597,63 @@ pub fn bounded_text(
     max_chars: usize,
     required: bool,
 ) -> Result<String, FieldError> {
-    let unified = input
-        .replace("\r\n", "\n")
-        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
-    let lines: Vec<String> = unified.split('\n').map(normalize_text).collect();
-    let text = lines.join("\n").trim_matches('\n').to_owned();
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    checked_text(field_label, input, max_chars, required).map(Cow::into_owned)
+}
+
+/// Whether `s` is already what [`bounded_text`] makes of it: no leading or trailing blank
+/// lines, no space at the start or end of a line, no run of spaces, and only characters that
+/// [`text_char`] keeps as they are (no control characters). Autosaved drafts resend text the
+/// server has normalised before, so this one pass usually spares the full normalisation.
+fn is_clean_text(s: &str) -> bool {
+    if s.starts_with('\n') || s.ends_with('\n') {
+        return false;
+    }
+    let mut line_start = true;
+    let mut after_space = false;
+    for c in s.chars() {
+        match c {
+            '\n' => {
+                if after_space {
+                    return false;
+                }
+                line_start = true;
+            }
+            ' ' => {
+                if line_start || after_space {
+                    return false;
+                }
+                after_space = true;
+                continue;
+            }
+            c => {
+                if c.is_control() || text_char(c) != Some(c) {
+                    return false;
+                }
+                line_start = false;
+            }
+        }
+        after_space = false;
+    }
+    !after_space
+}
+
+/// [`bounded_text`] without copying text that is already clean.
+pub fn checked_text<'a>(
+    field_label: &str,
+    input: &'a str,
+    max_chars: usize,
+    required: bool,
+) -> Result<Cow<'a, str>, FieldError> {
+    let text = if is_clean_text(input) {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(normalized_text(input))
+    };
+    // Clean text has no control characters; normalised text may keep some (not whitespace).
+    if matches!(text, Cow::Owned(_))
+        && text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return Err(FieldError::new(
             "invalid_chars",
@@ -625,6 +675,16 @@ pub fn bounded_text(
         ));
     }
     Ok(text)
+}
+
+/// Multi-line prose normalised line by line (see [`normalize_text`]), line breaks unified to
+/// `\n`, blank lines at either end dropped.
+fn normalized_text(input: &str) -> String {
+    let unified = input
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
+    let lines: Vec<String> = unified.split('\n').map(normalize_text).collect();
+    lines.join("\n").trim_matches('\n').to_owned()
 }
 
 #[cfg(test)]
@@ -992,6 +1052,48 @@ mod tests {
     }
 
     // --- bounded text -----------------------------------------------------------------------
+
+    proptest::proptest! {
+        /// The clean-text shortcut never changes the answer: text it lets through unchanged
+        /// is exactly what the full normalisation makes of it, and the result of the full
+        /// normalisation is always clean (so a resaved draft takes the shortcut).
+        #[test]
+        fn clean_text_shortcut_agrees_with_normalisation(
+            s in "[ a\u{3000}\t\r\n\u{2028}\u{200B}\u{0007}\u{FF10}（，中Ａ-]{0,16}"
+        ) {
+            let slow = normalized_text(&s);
+            if is_clean_text(&s) {
+                proptest::prop_assert_eq!(&slow, &s);
+            }
+            if !slow.chars().any(|c| c.is_control() && c != '\n') {
+                proptest::prop_assert!(is_clean_text(&slow), "{:?} -> {:?}", s, slow);
+            }
+            let checked = checked_text("x", &s, 100, false).map(|t| t.into_owned());
+            let reference = if slow.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                None
+            } else {
+                Some(slow.clone())
+            };
+            proptest::prop_assert_eq!(checked.ok(), reference);
+        }
+    }
+
+    #[test]
+    fn clean_text_examples() {
+        assert!(is_clean_text(""));
+        assert!(is_clean_text("第一行 内容\n\n第二行"));
+        assert!(!is_clean_text(" 前导空格"));
+        assert!(!is_clean_text("尾随空格 "));
+        assert!(!is_clean_text("行尾空格 \n下一行"));
+        assert!(!is_clean_text("两个  空格"));
+        assert!(!is_clean_text("\n开头空行"));
+        assert!(!is_clean_text("结尾空行\n"));
+        assert!(!is_clean_text("全角１"));
+        assert!(!is_clean_text("制表\t符"));
+        assert!(!is_clean_text("回车\r\n"));
+        assert!(!is_clean_text("零宽\u{200B}"));
+        assert!(!is_clean_text("响铃\u{0007}"));
+    }
 
     #[test]
     fn bounded_text_ok() {

@@ -35,6 +35,31 @@ pub struct AppRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The columns of an [`AppRow`] with `form` read as an empty string. The form is the one
+/// large column (≈30 KB, stored compressed out of line); statements whose caller already holds
+/// it (it wrote it) or does not need it read the rest with this and fill `form` in themselves.
+const COLS_WITHOUT_FORM: &str = "id, call_id, lead_org_id, number, status, revision, '' AS form, \
+     form_schema, lead_name, institution_type, direction, submitted_version, submitted_at, \
+     return_reasons, correction_due, paper_received_on, paper_courier, paper_tracking_no, \
+     paper_printed_hash, paper_matches_version, paper_recorded_at, created_by, created_at, \
+     updated_at";
+
+/// Whether a read includes the application's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Read,
+    /// `form` is left empty: for handlers that replace the form without looking at it.
+    Skip,
+}
+
+/// A row read with [`COLS_WITHOUT_FORM`], given the form it is known to hold.
+fn with_form(row: Option<AppRow>, form: &str) -> Option<AppRow> {
+    row.map(|mut r| {
+        r.form = form.to_owned();
+        r
+    })
+}
+
 /// Columns extracted from the form for lists and filters.
 #[derive(Debug, Clone, Default)]
 pub struct KeyColumns {
@@ -129,21 +154,24 @@ pub async fn save_form(
     form: &str,
     keys: &KeyColumns,
 ) -> Result<Option<AppRow>> {
-    Ok(on_tx!(tx, |c| {
-        sqlx::query_as(
-            "UPDATE applications SET form = $1, lead_name = $2, institution_type = $3, direction = $4, \
-             revision = revision + 1, updated_at = $5 WHERE id = $6 AND revision = $7 RETURNING *",
-        )
-        .bind(form)
-        .bind(&keys.lead_name)
-        .bind(&keys.institution_type)
-        .bind(&keys.direction)
-        .bind(crate::now())
-        .bind(id)
-        .bind(revision)
-        .fetch_optional(&mut *c)
-        .await
-    })?)
+    let sql = format!(
+        "UPDATE applications SET form = $1, lead_name = $2, institution_type = $3, direction = $4, \
+         revision = revision + 1, updated_at = $5 WHERE id = $6 AND revision = $7 \
+         RETURNING {COLS_WITHOUT_FORM}"
+    );
+    let row = on_tx!(tx, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(form)
+            .bind(&keys.lead_name)
+            .bind(&keys.institution_type)
+            .bind(&keys.direction)
+            .bind(crate::now())
+            .bind(id)
+            .bind(revision)
+            .fetch_optional(&mut *c)
+            .await
+    })?;
+    Ok(with_form(row, form))
 }
 
 /// Moves the application from one of `from` to `to`; `None` when it was not in one of them
@@ -197,7 +225,7 @@ pub async fn save_form_audited(
             let sql = format!(
                 "WITH saved AS (UPDATE applications SET form = $1, lead_name = $2, \
                  institution_type = $3, direction = $4, revision = revision + 1, updated_at = $5 \
-                 WHERE id = $6 AND revision = $7 RETURNING *), \
+                 WHERE id = $6 AND revision = $7 RETURNING {COLS_WITHOUT_FORM}), \
                  ev AS (INSERT INTO audit_inbox ({}) SELECT $5, {} FROM saved) \
                  SELECT * FROM saved",
                 audit::EVENT_COLUMNS,
@@ -211,7 +239,8 @@ pub async fn save_form_audited(
                 .bind(now)
                 .bind(id)
                 .bind(revision);
-            Ok(crate::bind_event!(q, event).fetch_optional(p).await?)
+            let row = crate::bind_event!(q, event).fetch_optional(p).await?;
+            Ok(with_form(row, form))
         }
         Db::Sqlite(_) => {
             let mut tx = db.begin().await?;
@@ -246,7 +275,8 @@ pub async fn submit_audited(
             let sql = format!(
                 "WITH upd AS (UPDATE applications SET status = $1, revision = revision + 1, \
                  updated_at = $2, submitted_version = $3, submitted_at = $2, return_reasons = NULL, \
-                 correction_due = NULL WHERE id = $4 AND status = $5 AND revision = $9 RETURNING *), \
+                 correction_due = NULL WHERE id = $4 AND status = $5 AND revision = $9 \
+                 RETURNING {COLS_WITHOUT_FORM}), \
                  ver AS (INSERT INTO application_versions (application_id, version, form, \
                  content_hash, submitted_by, submitted_at) SELECT $4, $3, $6, $7, $8, $2 FROM upd), \
                  ev AS (INSERT INTO audit_inbox ({}) SELECT $2, {} FROM upd) \
@@ -264,7 +294,8 @@ pub async fn submit_audited(
                 .bind(content_hash)
                 .bind(by)
                 .bind(revision);
-            Ok(crate::bind_event!(q, event).fetch_optional(p).await?)
+            let row = crate::bind_event!(q, event).fetch_optional(p).await?;
+            Ok(with_form(row, form))
         }
         Db::Sqlite(_) => {
             let mut tx = db.begin().await?;
@@ -305,20 +336,22 @@ pub async fn submit_version(
     by: i64,
 ) -> Result<Option<AppRow>> {
     let now = crate::now();
+    // Conditional on the revision, so the form is the one the caller read and passes in.
+    let sql = format!(
+        "UPDATE applications SET status = $1, revision = revision + 1, updated_at = $2, \
+         submitted_version = $3, submitted_at = $2, return_reasons = NULL, correction_due = NULL \
+         WHERE id = $4 AND status = $5 AND revision = $6 RETURNING {COLS_WITHOUT_FORM}"
+    );
     let row: Option<AppRow> = on_tx!(tx, |c| {
-        sqlx::query_as(
-            "UPDATE applications SET status = $1, revision = revision + 1, updated_at = $2, \
-             submitted_version = $3, submitted_at = $2, return_reasons = NULL, correction_due = NULL \
-             WHERE id = $4 AND status = $5 AND revision = $6 RETURNING *",
-        )
-        .bind(to)
-        .bind(now)
-        .bind(version)
-        .bind(id)
-        .bind(from)
-        .bind(revision)
-        .fetch_optional(&mut *c)
-        .await
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(to)
+            .bind(now)
+            .bind(version)
+            .bind(id)
+            .bind(from)
+            .bind(revision)
+            .fetch_optional(&mut *c)
+            .await
     })?;
     if row.is_some() {
         on_tx!(tx, |c| {
@@ -337,7 +370,7 @@ pub async fn submit_version(
             .map(|_| ())
         })?;
     }
-    Ok(row)
+    Ok(with_form(row, form))
 }
 
 /// Freezes the working copy as the next version and records it as submitted; returns the
@@ -478,7 +511,7 @@ impl Context {
 }
 
 /// [`Context`] of one application, in one round trip (the call and partners as JSON columns).
-pub async fn context(db: &Db, id: i64) -> Result<Option<Context>> {
+pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -501,9 +534,13 @@ pub async fn context(db: &Db, id: i64) -> Result<Option<Context>> {
          WHERE p.application_id = a.id",
         "p.org_id",
     );
+    let cols = match form {
+        Form::Read => "*",
+        Form::Skip => COLS_WITHOUT_FORM,
+    };
     let sql = format!(
         "SELECT a.*, {} AS call_json, {partners} AS partners_json, {} AS lead_extension \
-         FROM applications a JOIN calls c ON c.id = a.call_id WHERE a.id = $1",
+         FROM (SELECT {cols} FROM applications WHERE id = $1) a JOIN calls c ON c.id = a.call_id",
         crate::calls::json(db),
         crate::calls::extension_sql("a.call_id", "a.lead_org_id"),
     );

@@ -72,14 +72,18 @@ pub fn ensure_editable(row: &AppRow, message: &str) -> ApiResult<()> {
 
 /// Loads an application and the policy target describing it.
 pub async fn load(state: &AppState, id: i64) -> ApiResult<(AppRow, Target)> {
-    let (ctx, target) = load_context(state, id).await?;
+    let (ctx, target) = load_context(state, id, apps::Form::Read).await?;
     Ok((ctx.app, target))
 }
 
 /// [`load`] with the call, the partners' confirmations and the applicant's deadline — all
 /// read in one round trip, since saving and submitting need every one of them.
-pub async fn load_context(state: &AppState, id: i64) -> ApiResult<(apps::Context, Target)> {
-    let ctx = apps::context(&state.db, id)
+pub async fn load_context(
+    state: &AppState,
+    id: i64,
+    form: apps::Form,
+) -> ApiResult<(apps::Context, Target)> {
+    let ctx = apps::context(&state.db, id, form)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let row = &ctx.app;
@@ -100,7 +104,7 @@ async fn authorized(
     id: i64,
     action: Action,
 ) -> ApiResult<(AppRow, Target)> {
-    let (ctx, target) = authorized_context(state, cu, id, action).await?;
+    let (ctx, target) = authorized_context(state, cu, id, action, apps::Form::Read).await?;
     Ok((ctx.app, target))
 }
 
@@ -109,8 +113,9 @@ async fn authorized_context(
     cu: &CurrentUser,
     id: i64,
     action: Action,
+    form: apps::Form,
 ) -> ApiResult<(apps::Context, Target)> {
-    let (ctx, target) = load_context(state, id).await?;
+    let (ctx, target) = load_context(state, id, form).await?;
     cu.authorize(state, action, &target, "application", id)
         .await?;
     Ok((ctx, target))
@@ -656,7 +661,7 @@ async fn create(
     e.detail = serde_json::json!({ "call_id": call.id, "number": row.number });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (ctx, target) = load_context(&state, row.id).await?;
+    let (ctx, target) = load_context(&state, row.id, apps::Form::Read).await?;
     Ok((
         StatusCode::CREATED,
         Json(view(&state, &cu, ctx, &target).await?),
@@ -676,7 +681,8 @@ async fn get(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Application>> {
-    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationRead).await?;
+    let (ctx, target) =
+        authorized_context(&state, &cu, id, Action::ApplicationRead, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -706,7 +712,9 @@ async fn save_form(
     Id(id): Id,
     ApiJson(input): ApiJson<SaveForm>,
 ) -> ApiResult<Json<Saved>> {
-    let (ctx, _) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    // The old form is not needed: this replaces it.
+    let (ctx, _) =
+        authorized_context(&state, &cu, id, Action::ApplicationEdit, apps::Form::Skip).await?;
     let row = &ctx.app;
     ensure_editable(row, "申报已提交，不能修改；如需修改请先撤回")?;
     let existing = &ctx.partners;
@@ -823,7 +831,8 @@ async fn submit(
     Id(id): Id,
     ApiJson(input): ApiJson<SubmitInput>,
 ) -> ApiResult<Json<Application>> {
-    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    let (ctx, target) =
+        authorized_context(&state, &cu, id, Action::ApplicationEdit, apps::Form::Read).await?;
     let applicant_deadline = ctx.deadline();
     let apps::Context {
         app: row,
@@ -910,7 +919,8 @@ async fn withdraw(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Application>> {
-    let (ctx, target) = authorized_context(&state, &cu, id, Action::ApplicationEdit).await?;
+    let (ctx, target) =
+        authorized_context(&state, &cu, id, Action::ApplicationEdit, apps::Form::Read).await?;
     let row = &ctx.app;
     if status_of(row) != Status::Submitted {
         return Err(ApiError::conflict(
@@ -932,7 +942,7 @@ async fn withdraw(
         serde_json::json!({}),
     )
     .await?;
-    let (ctx, _) = load_context(&state, id).await?;
+    let (ctx, _) = load_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -1093,7 +1103,7 @@ async fn partner_decision(
     e.detail = serde_json::json!({ "org_id": org_id, "status": status, "reason": reason });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (ctx, target) = load_context(&state, id).await?;
+    let (ctx, target) = load_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -1330,7 +1340,7 @@ async fn formal_check(
             ));
         }
     }
-    let (ctx, _) = load_context(&state, id).await?;
+    let (ctx, _) = load_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
