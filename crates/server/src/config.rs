@@ -32,6 +32,8 @@ pub struct Settings {
 pub struct DatabaseSettings {
     /// `postgres://…` for PostgreSQL; empty for the embedded SQLite database.
     pub url: Option<String>,
+    /// Most connections the server opens to PostgreSQL (default 32).
+    pub max_connections: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -201,7 +203,13 @@ impl Settings {
         &self,
     ) -> Result<chanjiao_store::Db, Box<dyn std::error::Error + Send + Sync>> {
         let db = match &self.database.url {
-            Some(url) => chanjiao_store::Db::connect(url).await?,
+            Some(url) => {
+                let max = self
+                    .database
+                    .max_connections
+                    .unwrap_or(chanjiao_store::Db::DEFAULT_PG_CONNECTIONS);
+                chanjiao_store::Db::connect_with(url, max).await?
+            }
             None => {
                 std::fs::create_dir_all(&self.data_dir)?;
                 chanjiao_store::Db::open_sqlite(&self.data_dir.join("chanjiao.db")).await?
@@ -243,5 +251,15 @@ mod tests {
         std::fs::write(&file, "[mail]\nsmtp_host = \"  \"\n").unwrap();
         let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
         assert_eq!(s.mail.smtp_host, None);
+    }
+
+    #[test]
+    fn database_pool_size_is_optional() {
+        assert_eq!(Settings::default().database.max_connections, None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[database]\nmax_connections = 8\n").unwrap();
+        let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(s.database.max_connections, Some(8));
     }
 }

@@ -233,14 +233,22 @@ impl Db {
         }))
     }
 
+    /// The PostgreSQL pool size when none is configured.
+    pub const DEFAULT_PG_CONNECTIONS: u32 = 32;
+
     /// Connects to PostgreSQL (`postgres://…`) or SQLite (`sqlite://path`).
     pub async fn connect(url: &str) -> Result<Db> {
+        Self::connect_with(url, Self::DEFAULT_PG_CONNECTIONS).await
+    }
+
+    /// [`Db::connect`] with at most `pg_connections` PostgreSQL connections.
+    pub async fn connect_with(url: &str, pg_connections: u32) -> Result<Db> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             return Self::open_sqlite(Path::new(path)).await;
         }
         let opts = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
-            .max_connections(32)
+            .max_connections(pg_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
