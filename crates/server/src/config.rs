@@ -32,8 +32,17 @@ pub struct Settings {
 pub struct DatabaseSettings {
     /// `postgres://…` for PostgreSQL; empty for the embedded SQLite database.
     pub url: Option<String>,
-    /// Most connections the server opens to PostgreSQL (default 32).
+    /// Most connections the server opens to PostgreSQL (default: [`default_pg_connections`]).
     pub max_connections: Option<u32>,
+}
+
+/// Twice the cores this process may use, at least 4. A pool much larger than the cores only
+/// adds contention: on the 2-core deadline-rush machine 32 connections gave p99 ≈ 2–3× p50 and
+/// less throughput than 4–8 (bench/README.md). Set `database.max_connections` when
+/// PostgreSQL runs on a bigger machine of its own.
+pub fn default_pg_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    (2 * cores).max(4)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,7 +216,7 @@ impl Settings {
                 let max = self
                     .database
                     .max_connections
-                    .unwrap_or(chanjiao_store::Db::DEFAULT_PG_CONNECTIONS);
+                    .unwrap_or_else(default_pg_connections);
                 chanjiao_store::Db::connect_with(url, max).await?
             }
             None => {
@@ -256,6 +265,7 @@ mod tests {
     #[test]
     fn database_pool_size_is_optional() {
         assert_eq!(Settings::default().database.max_connections, None);
+        assert!(default_pg_connections() >= 4);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
         std::fs::write(&file, "[database]\nmax_connections = 8\n").unwrap();

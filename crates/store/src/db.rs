@@ -233,7 +233,8 @@ impl Db {
         }))
     }
 
-    /// The PostgreSQL pool size when none is configured.
+    /// The PostgreSQL pool size of [`Db::connect`] (tests, tools); the server sizes its own
+    /// pool from its configuration.
     pub const DEFAULT_PG_CONNECTIONS: u32 = 32;
 
     /// Connects to PostgreSQL (`postgres://…`) or SQLite (`sqlite://path`).
