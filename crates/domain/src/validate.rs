@@ -600,41 +600,49 @@ pub fn bounded_text(
     checked_text(field_label, input, max_chars, required).map(Cow::into_owned)
 }
 
-/// Whether `s` is already what [`bounded_text`] makes of it: no leading or trailing blank
-/// lines, no space at the start or end of a line, no run of spaces, and only characters that
-/// [`text_char`] keeps as they are (no control characters). Autosaved drafts resend text the
-/// server has normalised before, so this one pass usually spares the full normalisation.
-fn is_clean_text(s: &str) -> bool {
+/// The length in characters of `s` if it is already what [`bounded_text`] makes of it: no
+/// leading or trailing blank lines, no space at the start or end of a line, no run of spaces,
+/// and only characters that [`text_char`] keeps as they are (no control characters); `None`
+/// otherwise. Autosaved drafts resend text the server has normalised before, so this one pass
+/// usually spares the full normalisation (and a second pass to count).
+fn clean_text_len(s: &str) -> Option<usize> {
     if s.starts_with('\n') || s.ends_with('\n') {
-        return false;
+        return None;
     }
     let mut line_start = true;
     let mut after_space = false;
+    let mut n = 0;
     for c in s.chars() {
+        n += 1;
         match c {
             '\n' => {
                 if after_space {
-                    return false;
+                    return None;
                 }
                 line_start = true;
             }
             ' ' => {
                 if line_start || after_space {
-                    return false;
+                    return None;
                 }
                 after_space = true;
                 continue;
             }
             c => {
                 if c.is_control() || text_char(c) != Some(c) {
-                    return false;
+                    return None;
                 }
                 line_start = false;
             }
         }
         after_space = false;
     }
-    !after_space
+    (!after_space).then_some(n)
+}
+
+#[cfg(test)]
+fn is_clean_text(s: &str) -> bool {
+    clean_text_len(s).is_some()
 }
 
 /// [`bounded_text`] without copying text that is already clean.
@@ -644,10 +652,9 @@ pub fn checked_text<'a>(
     max_chars: usize,
     required: bool,
 ) -> Result<Cow<'a, str>, FieldError> {
-    let text = if is_clean_text(input) {
-        Cow::Borrowed(input)
-    } else {
-        Cow::Owned(normalized_text(input))
+    let (text, known_len) = match clean_text_len(input) {
+        Some(n) => (Cow::Borrowed(input), Some(n)),
+        None => (Cow::Owned(normalized_text(input)), None),
     };
     // Clean text has no control characters; normalised text may keep some (not whitespace).
     if matches!(text, Cow::Owned(_))
@@ -667,7 +674,7 @@ pub fn checked_text<'a>(
             Ok(text)
         };
     }
-    let n = text.chars().count();
+    let n = known_len.unwrap_or_else(|| text.chars().count());
     if n > max_chars {
         return Err(FieldError::new(
             "too_long",

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::json_sql::PerBackend;
 use crate::{Db, Page, Paging, StoreError, Tx, audit, on_db, on_tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -510,16 +511,8 @@ impl Context {
     }
 }
 
-/// [`Context`] of one application, in one round trip (the call and partners as JSON columns).
-pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        app: AppRow,
-        call_json: String,
-        partners_json: String,
-        lead_extension: Option<DateTime<Utc>>,
-    }
+/// The query of [`context`], reading `cols` of the application.
+fn context_sql(db: &Db, cols: &str) -> String {
     let partners = crate::json_sql::array(
         db,
         &[
@@ -534,20 +527,31 @@ pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
          WHERE p.application_id = a.id",
         "p.org_id",
     );
-    let cols = match form {
-        Form::Read => "*",
-        Form::Skip => COLS_WITHOUT_FORM,
-    };
-    let sql = format!(
+    format!(
         "SELECT a.*, {} AS call_json, {partners} AS partners_json, {} AS lead_extension \
          FROM (SELECT {cols} FROM applications WHERE id = $1) a JOIN calls c ON c.id = a.call_id",
         crate::calls::json(db),
         crate::calls::extension_sql("a.call_id", "a.lead_org_id"),
-    );
-    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(p)
-        .await)?;
+    )
+}
+
+/// [`Context`] of one application, in one round trip (the call and partners as JSON columns).
+pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        app: AppRow,
+        call_json: String,
+        partners_json: String,
+        lead_extension: Option<DateTime<Utc>>,
+    }
+    static WITH_FORM: PerBackend = PerBackend::new();
+    static WITHOUT_FORM: PerBackend = PerBackend::new();
+    let sql = match form {
+        Form::Read => WITH_FORM.get(db, |db| context_sql(db, "*")),
+        Form::Skip => WITHOUT_FORM.get(db, |db| context_sql(db, COLS_WITHOUT_FORM)),
+    };
+    let row: Option<Row> = on_db!(db, |p| sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
     row.map(|r| {
         Ok(Context {
             app: r.app,

@@ -4,6 +4,8 @@
 //! [`decode`]. Timestamps come out as RFC 3339 on both (SQLite stores them so; PostgreSQL's
 //! JSON uses ISO 8601), which is what chrono's serde reads.
 
+use std::sync::OnceLock;
+
 use serde::de::DeserializeOwned;
 
 use crate::Db;
@@ -56,4 +58,23 @@ pub(crate) fn array(db: &Db, fields: Fields<'_>, from: &str, order: &str) -> Str
 /// Decodes a column built by [`object`] or [`array`].
 pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// SQL text that depends only on the backend, built on first use and kept: the hot queries
+/// assembled from these pieces are not re-formatted on every request, and a `&'static str`
+/// reaches sqlx without a copy.
+pub(crate) struct PerBackend([OnceLock<String>; 2]);
+
+impl PerBackend {
+    pub(crate) const fn new() -> Self {
+        Self([OnceLock::new(), OnceLock::new()])
+    }
+
+    pub(crate) fn get(&'static self, db: &Db, build: impl FnOnce(&Db) -> String) -> &'static str {
+        let slot = match db {
+            Db::Sqlite(_) => &self.0[0],
+            Db::Pg(_) => &self.0[1],
+        };
+        slot.get_or_init(|| build(db))
+    }
 }

@@ -81,16 +81,19 @@ impl Resolved {
 }
 
 pub async fn resolve(db: &Db, token_hash: &str) -> Result<Option<Resolved>> {
-    let sql = format!(
-        "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, u.phone, u.email, u.disabled, \
-         u.password_changed_at, u.created_at, u.updated_at, u.last_login_at, \
-         s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.revoked_at, \
-         o.kind AS org_kind, {} AS grants_json \
-         FROM sessions s JOIN users u ON u.id = s.user_id \
-         LEFT JOIN organizations o ON o.id = u.org_id WHERE s.token_hash = $1",
-        crate::users::grants_json(db)
-    );
-    Ok(on_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    static SQL: crate::json_sql::PerBackend = crate::json_sql::PerBackend::new();
+    let sql = SQL.get(db, |db| {
+        format!(
+            "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, u.phone, u.email, \
+             u.disabled, u.password_changed_at, u.created_at, u.updated_at, u.last_login_at, \
+             s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, s.revoked_at, \
+             o.kind AS org_kind, {} AS grants_json \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN organizations o ON o.id = u.org_id WHERE s.token_hash = $1",
+            crate::users::grants_json(db)
+        )
+    });
+    Ok(on_db!(db, |p| sqlx::query_as(sql)
         .bind(token_hash)
         .fetch_optional(p)
         .await)?)
