@@ -533,6 +533,27 @@ async fn attachments_are_checked_by_content_and_guarded(app: TestApp) {
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["filename"], "佐证材料.pdf");
     let att = r.body["id"].as_i64().unwrap();
+    // The application lists it (read in the same query as the application), without where the
+    // bytes are stored.
+    let listed = uni.get(&format!("/api/applications/{id}")).await.body["attachments"].clone();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(
+        (
+            listed[0]["id"].as_i64(),
+            listed[0]["filename"].as_str(),
+            listed[0]["size"].as_u64(),
+            listed[0]["kind"].as_str()
+        ),
+        (
+            Some(att),
+            Some("佐证材料.pdf"),
+            Some(pdf.len() as u64),
+            Some("evidence")
+        ),
+        "{listed}"
+    );
+    assert!(listed[0]["created_at"].is_string(), "{listed}");
+    assert!(!listed.to_string().contains("storage"), "{listed}");
     let lie = uni
         .upload(
             &format!("/api/applications/{id}/attachments"),
@@ -658,6 +679,15 @@ async fn a_double_clicked_submit_creates_one_submission(app: TestApp) {
         json!({ "decision": "confirm" }),
     )
     .await;
+    let up = uni
+        .upload(
+            &format!("/api/applications/{id}/attachments"),
+            "佐证材料.pdf",
+            b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".to_vec(),
+            "evidence",
+        )
+        .await;
+    assert_eq!(up.status, 201, "{}", up.body);
     let rev = uni.get(&format!("/api/applications/{id}")).await.body["revision"].clone();
     let path = format!("/api/applications/{id}/submit");
     let body = json!({ "revision": rev });
@@ -670,6 +700,9 @@ async fn a_double_clicked_submit_creates_one_submission(app: TestApp) {
     assert_eq!(ok, 1, "{} {} {}", a.body, b.body, c.body);
     for r in [&a, &b, &c] {
         assert!(r.status == 200 || r.status == 409, "{}", r.body);
+        if r.status == 200 {
+            assert_eq!(r.body["attachments"][0]["id"], up.body["id"], "{}", r.body);
+        }
     }
     assert_eq!(
         uni.get(&format!("/api/applications/{id}/versions"))

@@ -48,6 +48,7 @@ const COLS_WITHOUT_FORM: &str = "id, call_id, lead_org_id, number, status, revis
 /// Whether a read includes the application's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
+    /// The form, and (in [`context`]) the attachments: what showing the application needs.
     Read,
     /// `form` is left empty: for handlers that replace the form without looking at it.
     Skip,
@@ -502,6 +503,8 @@ pub struct Context {
     /// By organisation id.
     pub partners: Vec<PartnerRow>,
     pub lead_extension: Option<DateTime<Utc>>,
+    /// The application's attachments, by id; read with [`Form::Read`] only.
+    pub attachments: Option<Vec<crate::attachments::AttachmentRow>>,
 }
 
 impl Context {
@@ -511,8 +514,9 @@ impl Context {
     }
 }
 
-/// The query of [`context`], reading `cols` of the application.
-fn context_sql(db: &Db, cols: &str) -> String {
+/// The query of [`context`], reading `cols` of the application, and its attachments when
+/// `attachments`.
+fn context_sql(db: &Db, cols: &str, attachments: bool) -> String {
     let partners = crate::json_sql::array(
         db,
         &[
@@ -527,8 +531,31 @@ fn context_sql(db: &Db, cols: &str) -> String {
          WHERE p.application_id = a.id",
         "p.org_id",
     );
+    let attachments = if attachments {
+        crate::json_sql::array(
+            db,
+            &[
+                ("id", "f.id"),
+                ("owner_type", "f.owner_type"),
+                ("owner_id", "f.owner_id"),
+                ("kind", "f.kind"),
+                ("filename", "f.filename"),
+                ("content_type", "f.content_type"),
+                ("size", "f.size"),
+                ("sha256", "f.sha256"),
+                ("storage_key", "f.storage_key"),
+                ("uploaded_by", "f.uploaded_by"),
+                ("created_at", "f.created_at"),
+            ],
+            "FROM attachments f WHERE f.owner_type = 'application' AND f.owner_id = a.id",
+            "f.id",
+        )
+    } else {
+        "NULL".to_owned()
+    };
     format!(
-        "SELECT a.*, {} AS call_json, {partners} AS partners_json, {} AS lead_extension \
+        "SELECT a.*, {} AS call_json, {partners} AS partners_json, {} AS lead_extension, \
+         {attachments} AS attachments_json \
          FROM (SELECT {cols} FROM applications WHERE id = $1) a JOIN calls c ON c.id = a.call_id",
         crate::calls::json(db),
         crate::calls::extension_sql("a.call_id", "a.lead_org_id"),
@@ -544,12 +571,13 @@ pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
         call_json: String,
         partners_json: String,
         lead_extension: Option<DateTime<Utc>>,
+        attachments_json: Option<String>,
     }
     static WITH_FORM: PerBackend = PerBackend::new();
     static WITHOUT_FORM: PerBackend = PerBackend::new();
     let sql = match form {
-        Form::Read => WITH_FORM.get(db, |db| context_sql(db, "*")),
-        Form::Skip => WITHOUT_FORM.get(db, |db| context_sql(db, COLS_WITHOUT_FORM)),
+        Form::Read => WITH_FORM.get(db, |db| context_sql(db, "*", true)),
+        Form::Skip => WITHOUT_FORM.get(db, |db| context_sql(db, COLS_WITHOUT_FORM, false)),
     };
     let row: Option<Row> = on_db!(db, |p| sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
     row.map(|r| {
@@ -558,6 +586,11 @@ pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
             call: crate::json_sql::decode(&r.call_json)?,
             partners: crate::json_sql::decode(&r.partners_json)?,
             lead_extension: r.lead_extension,
+            attachments: r
+                .attachments_json
+                .as_deref()
+                .map(crate::json_sql::decode)
+                .transpose()?,
         })
     })
     .transpose()

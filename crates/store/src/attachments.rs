@@ -2,12 +2,12 @@
 //! server's `files` module); only metadata is in the database.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::{Db, Tx, on_db, on_tx};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AttachmentRow {
     pub id: i64,
     pub owner_type: String,
@@ -17,7 +17,8 @@ pub struct AttachmentRow {
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
-    #[serde(skip)]
+    /// Never shown; read back from the JSON column of `applications::context`.
+    #[serde(skip_serializing)]
     pub storage_key: String,
     pub uploaded_by: Option<i64>,
     pub created_at: DateTime<Utc>,

@@ -330,6 +330,7 @@ async fn view(
             partners,
             problems,
             deadline,
+            attachments: ctx.attachments,
         },
     )
     .await
@@ -342,6 +343,8 @@ struct Known {
     partners: Vec<PartnerStatus>,
     problems: Vec<FieldProblem>,
     deadline: DateTime<Utc>,
+    /// From the context query when it read them; otherwise they are read here.
+    attachments: Option<Vec<attachments::AttachmentRow>>,
 }
 
 async fn view_of(
@@ -357,11 +360,15 @@ async fn view_of(
         partners,
         problems,
         deadline,
+        attachments: files,
     } = known;
     let status = status_of(&row);
     let may_edit = cu.may(Action::ApplicationEdit, target);
     let now = state.clock.now();
-    let files = attachments::of_owner(&state.db, "application", row.id).await?;
+    let files = match files {
+        Some(files) => files,
+        None => attachments::of_owner(&state.db, "application", row.id).await?,
+    };
     let paper = row.paper_received_on.clone().map(|received_on| Paper {
         received_on,
         courier: row.paper_courier.clone().unwrap_or_default(),
@@ -838,6 +845,8 @@ async fn submit(
         app: row,
         call,
         partners: confirmations,
+        // Submitting changes no attachment.
+        attachments: files,
         ..
     } = ctx;
     let status = status_of(&row);
@@ -907,6 +916,7 @@ async fn submit(
         partners,
         problems,
         deadline,
+        attachments: files,
     };
     Ok(Json(view_of(&state, &cu, moved, &target, known).await?))
 }
