@@ -532,24 +532,7 @@ fn context_sql(db: &Db, cols: &str, attachments: bool) -> String {
         "p.org_id",
     );
     let attachments = if attachments {
-        crate::json_sql::array(
-            db,
-            &[
-                ("id", "f.id"),
-                ("owner_type", "f.owner_type"),
-                ("owner_id", "f.owner_id"),
-                ("kind", "f.kind"),
-                ("filename", "f.filename"),
-                ("content_type", "f.content_type"),
-                ("size", "f.size"),
-                ("sha256", "f.sha256"),
-                ("storage_key", "f.storage_key"),
-                ("uploaded_by", "f.uploaded_by"),
-                ("created_at", "f.created_at"),
-            ],
-            "FROM attachments f WHERE f.owner_type = 'application' AND f.owner_id = a.id",
-            "f.id",
-        )
+        crate::attachments::json_of_owner(db, "'application'", "a.id")
     } else {
         "NULL".to_owned()
     };
@@ -562,7 +545,8 @@ fn context_sql(db: &Db, cols: &str, attachments: bool) -> String {
     )
 }
 
-/// [`Context`] of one application, in one round trip (the call and partners as JSON columns).
+/// [`Context`] of one application, in one round trip (the call, partners and attachments as JSON
+/// columns).
 pub async fn context(db: &Db, id: i64, form: Form) -> Result<Option<Context>> {
     #[derive(sqlx::FromRow)]
     struct Row {

@@ -66,6 +66,32 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<AttachmentRow>> {
     .await)?)
 }
 
+/// [`of_owner`] as a scalar subquery for a larger query: the JSON array (text) of the
+/// [`AttachmentRow`]s of owner `owner_type`, `owner_id` (SQL expressions, which may name the
+/// outer query's tables), by id. Decode with `json_sql::decode`.
+pub(crate) fn json_of_owner(db: &Db, owner_type: &str, owner_id: &str) -> String {
+    crate::json_sql::array(
+        db,
+        &[
+            ("id", "f.id"),
+            ("owner_type", "f.owner_type"),
+            ("owner_id", "f.owner_id"),
+            ("kind", "f.kind"),
+            ("filename", "f.filename"),
+            ("content_type", "f.content_type"),
+            ("size", "f.size"),
+            ("sha256", "f.sha256"),
+            ("storage_key", "f.storage_key"),
+            ("uploaded_by", "f.uploaded_by"),
+            ("created_at", "f.created_at"),
+        ],
+        &format!(
+            "FROM attachments f WHERE f.owner_type = {owner_type} AND f.owner_id = {owner_id}"
+        ),
+        "f.id",
+    )
+}
+
 pub async fn of_owner(db: &Db, owner_type: &str, owner_id: i64) -> Result<Vec<AttachmentRow>> {
     Ok(on_db!(db, |p| {
         sqlx::query_as(
