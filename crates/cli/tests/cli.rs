@@ -1,6 +1,7 @@
-//! `chanjiao audit verify` detects every edit, deletion and reordering of audit rows, on SQLite
-//! and PostgreSQL. The tampering bypasses the append-only triggers the way an attacker with
-//! database access would.
+//! The `chanjiao` binary on SQLite and PostgreSQL: `audit verify` detects every edit, deletion and
+//! reordering of audit rows (the tampering bypasses the append-only triggers the way an attacker
+//! with database access would); `admin create-user` keeps the three admins apart; `export
+//! application` prints the 申报书.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -290,4 +291,119 @@ async fn without_configuration_the_embedded_database_is_created_in_the_data_dir(
             .join("chanjiao.db")
             .exists()
     );
+}
+
+/// The id and number of the demo's first application.
+async fn first_application(url: &str) -> (i64, String) {
+    const SQL: &str = "SELECT id, number FROM applications ORDER BY id LIMIT 1";
+    if url.starts_with("sqlite://") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let row = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        row
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let row = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        row
+    }
+}
+
+/// `chanjiao export application <id> --format pdf|docx --out FILE` writes the printed 申报书
+/// of the latest submitted version; an unknown id or format is refused with a message.
+async fn export_scenario(pg: bool) {
+    let Some(t) = target(pg).await else { return };
+    let o = chanjiao(&t, &["demo"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (id, number) = first_application(&t.url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let id = id.to_string();
+
+    let pdf = dir.path().join("申报书.pdf");
+    let o = chanjiao(
+        &t,
+        &[
+            "export",
+            "application",
+            &id,
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let text = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installed");
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for want in ["牵头申报院校情况", "牵头申报单位承诺意见", number.as_str()] {
+        assert!(text.contains(want), "the PDF names {want}: {text}");
+    }
+
+    let docx = dir.path().join("申报书.docx");
+    let o = chanjiao(
+        &t,
+        &[
+            "export",
+            "application",
+            &id,
+            "--format",
+            "docx",
+            "--out",
+            docx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"), "a zip");
+
+    let out = dir.path().join("x.pdf");
+    let o = chanjiao(
+        &t,
+        &[
+            "export",
+            "application",
+            "999999",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(!out.exists(), "nothing written for an unknown application");
+    let o = chanjiao(
+        &t,
+        &[
+            "export",
+            "application",
+            &id,
+            "--format",
+            "odt",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--format must be pdf or docx"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[tokio::test]
+async fn export_application_prints_pdf_and_docx_sqlite() {
+    export_scenario(false).await;
+}
+#[tokio::test]
+async fn export_application_prints_pdf_and_docx_postgres() {
+    export_scenario(true).await;
 }
