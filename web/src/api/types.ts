@@ -506,8 +506,8 @@ export interface PaperCopyInput {
 export interface VerifyResult {
   number: string
   version: number
+  /** A submitted version with this number, version and hash exists. */
   found: boolean
-  is_submitted_version: boolean
   is_latest: boolean
   submitted_at: string | null
   call_title: string | null
