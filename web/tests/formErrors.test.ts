@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, toApiError } from '../src/api/http'
-import { fieldErrorMessage, mapFormErrors } from '../src/utils/formErrors'
+import { fieldErrorMessage, flatErrorMessage, mapFormErrors } from '../src/utils/formErrors'
 import { testTranslator } from './translator'
 
 const tr = testTranslator('zh-CN')
@@ -66,5 +66,25 @@ describe('mapFormErrors', () => {
     const en = testTranslator('en')
     const m = mapFormErrors(validation([{ field: 'email', code: 'email_format', message: '邮箱格式错误' }]), en, ['email'])
     expect(m.fields.email).toBe('Invalid email address')
+  })
+})
+
+describe('flatErrorMessage', () => {
+  it('shows the field messages of an upload refusal instead of the bare summary', () => {
+    const e = validation([{ field: 'file', code: 'invalid_file_type', message: '文件类型不支持：仅接受 PDF、DOCX、XLSX、JPG、PNG 文件' }])
+    expect(flatErrorMessage(e, tr)).toBe(tr.t('errors.invalid_file_type'))
+    expect(flatErrorMessage(e, tr)).not.toBe(tr.t('errors.validation_failed'))
+  })
+  it('falls back to the server message and joins distinct messages', () => {
+    const e = validation([
+      { field: 'file', code: 'new_rule', message: '新规则' },
+      { field: 'file', code: 'new_rule', message: '新规则' },
+      { field: 'kind', code: 'invalid_choice', message: '类别无效' },
+    ])
+    expect(flatErrorMessage(e, tr)).toBe(`新规则；${fieldErrorMessage({ field: 'kind', code: 'invalid_choice', message: '类别无效' }, tr)}`)
+  })
+  it('gives the summary for errors without fields', () => {
+    expect(flatErrorMessage(toApiError(409, { error: { code: 'conflict', message: 'dup', fields: [] } }), tr)).toBe(tr.t('errors.conflict'))
+    expect(flatErrorMessage(new Error('x'), tr)).toBe(tr.t('errors.unknown'))
   })
 })

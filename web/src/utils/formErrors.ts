@@ -49,3 +49,15 @@ export function mapFormErrors(err: unknown, tr: Translator, knownFields?: readon
   }
   return result
 }
+
+/**
+ * One message for an error shown where there is no form item to put field messages beside
+ * (an upload's toast): the field messages when there are any — e.g. 「文件类型不支持…」 rather
+ * than the bare 「提交的内容有误，请按提示修改」 — else the usual summary.
+ */
+export function flatErrorMessage(err: unknown, tr: Translator): string {
+  if (isApiError(err) && err.fields.length) {
+    return [...new Set(err.fields.map((fe) => fieldErrorMessage(fe, tr)))].join(tr.t('common.separator'))
+  }
+  return errorMessage(err, tr)
+}
