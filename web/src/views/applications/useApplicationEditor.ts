@@ -32,6 +32,8 @@ export function useApplicationEditor(id: number, userId: number | null | undefin
   let saver: Autosaver | null = null
   let lastJson = ''
   let metaTimer: ReturnType<typeof setTimeout> | null = null
+  /** Bumped whenever a newer Application is applied: a refresh begun before it is stale. */
+  let appliedSeq = 0
 
   const canEdit = computed(() => !!app.value?.can_edit)
 
@@ -76,10 +78,13 @@ export function useApplicationEditor(id: number, userId: number | null | undefin
   }
 
   async function refreshMeta() {
+    const seq = appliedSeq
     try {
       const fresh = await applicationsApi.get(id)
       const cur = app.value
-      if (!cur) return
+      // A submit / withdraw answered meanwhile: this read may predate it (it would put back
+      // e.g. 「退回修改」 over 「已提交」), so it is dropped.
+      if (!cur || seq !== appliedSeq) return
       app.value = { ...fresh, form: cur.form, revision: saver?.revision ?? fresh.revision }
     } catch {
       /* the next save or a reload will catch up */
@@ -98,6 +103,11 @@ export function useApplicationEditor(id: number, userId: number | null | undefin
 
   /** Take a server Application; `replaceForm` also resets the form and the autosave revision. */
   function applyApplication(a: Application, replaceForm: boolean) {
+    appliedSeq++
+    if (metaTimer) {
+      clearTimeout(metaTimer)
+      metaTimer = null
+    }
     app.value = a
     if (replaceForm) {
       setForm(a.form)
