@@ -130,6 +130,45 @@ export class ApiClient {
     return r
   }
 
+  /** A client logged in as `loginName` (the suite's password); fails the test otherwise. */
+  static async as(loginName: string, password = PASSWORD): Promise<ApiClient> {
+    const c = await ApiClient.create()
+    const r = await c.login(loginName, password)
+    expect(r.status, `API login of ${loginName}: ${JSON.stringify(r.body)}`).toBe(200)
+    return c
+  }
+
+  /** Any method; the body is parsed as JSON when it is JSON. */
+  async send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, data?: unknown): Promise<{ status: number; body: any }> {
+    const res = await this.ctx.fetch(path, {
+      method,
+      data: method === 'GET' || method === 'DELETE' ? undefined : (data ?? {}),
+      headers: method === 'GET' ? {} : { 'X-CSRF-Token': this.csrf },
+    })
+    const text = await res.text()
+    let body: any = text
+    try {
+      body = text ? JSON.parse(text) : undefined
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status(), body }
+  }
+
+  /** GET that must answer 200; returns the parsed body. */
+  async get<T = any>(path: string): Promise<T> {
+    const r = await this.send('GET', path)
+    expect(r.status, `GET ${path}: ${JSON.stringify(r.body)}`).toBe(200)
+    return r.body as T
+  }
+
+  /** POST / PUT that must answer `status`; returns the parsed body. */
+  async expect<T = any>(method: 'POST' | 'PUT', path: string, data: unknown, status: number): Promise<T> {
+    const r = await this.send(method, path, data)
+    expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBe(status)
+    return r.body as T
+  }
+
   async dispose(): Promise<void> {
     await this.ctx.dispose()
   }
