@@ -1118,7 +1118,9 @@ pub async fn mail_attempted(
     next_attempt_at: DateTime<Utc>,
 ) -> Result<()> {
     let now = crate::now();
-    on_db!(db, |p| sqlx::query(
+    // Through a transaction, so on SQLite the write joins the group writer's queue.
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, \
          sent_at = CASE WHEN $1 IS NULL THEN $2 ELSE NULL END, next_attempt_at = $3 WHERE id = $4"
     )
@@ -1126,8 +1128,8 @@ pub async fn mail_attempted(
     .bind(now)
     .bind(next_attempt_at)
     .bind(id)
-    .execute(p)
+    .execute(&mut *c)
     .await
     .map(|_| ()))?;
-    Ok(())
+    tx.commit().await
 }

@@ -99,16 +99,19 @@ pub async fn resolve(db: &Db, token_hash: &str) -> Result<Option<Resolved>> {
         .await)?)
 }
 
+/// Records that the session was used now. A write, so on SQLite it goes through the group
+/// writer like every other (a pool connection would wait on SQLITE_BUSY behind it).
 pub async fn touch(db: &Db, id: i64) -> Result<()> {
-    on_db!(db, |p| {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, |c| {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
             .bind(crate::now())
             .bind(id)
-            .execute(p)
+            .execute(&mut *c)
             .await
             .map(|r| r.rows_affected())
     })?;
-    Ok(())
+    tx.commit().await
 }
 
 pub async fn revoke(tx: &mut Tx, id: i64) -> Result<()> {
