@@ -1,11 +1,12 @@
 //! The database handle: SQLite or PostgreSQL behind one enum, and the macros that run one body
 //! of generic sqlx code against whichever backend is in use.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolConnection;
@@ -32,25 +33,111 @@ pub enum Db {
 
 /// SQLite: the pool, and the in-process writer with group commit.
 ///
-/// SQLite has one writer at a time, and in WAL mode with `synchronous=FULL` every COMMIT waits
-/// for an fsync (≈2 ms here), which caps a busy server at a few hundred commits a second; and a
-/// second `BEGIN IMMEDIATE` fails with SQLITE_BUSY and sleeps in the busy handler. So writers of
-/// this process queue FIFO on one async mutex and share one connection, and their transactions
-/// are savepoints inside a *group* transaction: [`Tx::commit`] releases its savepoint, lets the
-/// writers queued behind it add theirs, then commits the whole group with one fsync — and
-/// returns only once that COMMIT has succeeded (nothing is acknowledged before it is durable; if
-/// the group's COMMIT fails, every member's commit fails). The busy timeout only arbitrates with
-/// other processes (the CLI).
+/// SQLite has one writer at a time, and a durable COMMIT waits for an fsync of the WAL (2–10 ms
+/// here), which caps a busy server at a few hundred commits a second; and a second `BEGIN
+/// IMMEDIATE` fails with SQLITE_BUSY and sleeps in the busy handler. So writers of this process
+/// queue FIFO on one async mutex and share one connection, and their transactions are
+/// savepoints inside a *group* transaction: [`Tx::commit`] releases its savepoint, lets the
+/// writers queued behind it add theirs, then commits the whole group at once. If the group's
+/// COMMIT fails, every member's commit fails. The busy timeout only arbitrates with other
+/// processes (the CLI).
+///
+/// The fsync is taken out of the writer's turn: connections run `synchronous=NORMAL` (in WAL
+/// mode: atomic and consistent, and a COMMIT writes its frames to the WAL without waiting for the
+/// disk), and [`Tx::commit`] returns only after it has itself fsynced the WAL past its group's
+/// COMMIT ([`WalSync`]) — so nothing is acknowledged before it is durable, exactly as with
+/// `synchronous=FULL`, while the next group already runs its statements during the fsync.
+///
+/// Checkpoints (copying the WAL back into the database file, and its fsync) would otherwise run
+/// inside whichever COMMIT crosses the WAL's size threshold, holding every writer up; so the
+/// writer checkpoints only as a safety net ([`AUTOCHECKPOINT_PAGES`]) and a background task runs
+/// a PASSIVE checkpoint, which does not block writers, after writes ([`checkpoint_loop`]).
 #[derive(Clone)]
 pub struct SqliteDb {
     pub pool: SqlitePool,
     writer: Arc<tokio::sync::Mutex<Writer>>,
+    /// Group commits so far, so the checkpointer sleeps while nothing is written.
+    commits: Arc<AtomicU64>,
+    wal: Arc<WalSync>,
+}
+
+/// Makes committed WAL frames durable, outside the writer's turn, one fsync for all the commits
+/// that wait for it.
+struct WalSync {
+    /// The database's `-wal` file.
+    path: PathBuf,
+    /// Every group commit up to this count is on disk.
+    synced: tokio::sync::Mutex<u64>,
+}
+
+impl WalSync {
+    /// Returns once the first `seq` group commits are on disk.
+    async fn sync_through(&self, seq: u64, commits: &AtomicU64) -> Result<()> {
+        let mut synced = self.synced.lock().await;
+        if *synced >= seq {
+            // Another member's fsync, started after our COMMIT, covered it.
+            return Ok(());
+        }
+        // Every commit counted so far has written its frames: one fsync covers them all.
+        let through = commits.load(Ordering::Acquire);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || match std::fs::File::open(&path) {
+            Ok(f) => f.sync_data(),
+            // SQLite deletes the WAL only when its last connection closes, after checkpointing
+            // it into the (synced) database file.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        })
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r)
+        .map_err(sqlx::Error::Io)?;
+        *synced = through;
+        Ok(())
+    }
+}
+
+/// The WAL size (in pages) at which a COMMIT checkpoints by itself: only reached when the
+/// background checkpointer falls behind (SQLite's default is 1,000 pages).
+const AUTOCHECKPOINT_PAGES: u32 = 16_384;
+
+/// How often the background checkpointer looks for new commits.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// Copies committed WAL frames into the database file, off the writer's path, until the pool
+/// closes. A PASSIVE checkpoint takes no lock that writers or readers wait for; the frames it
+/// cannot copy yet (a reader still needs them) are copied by a later round. Durability does not
+/// depend on it: every acknowledged COMMIT was fsynced in the WAL ([`WalSync`]), and SQLite
+/// syncs the WAL before and the database file after each checkpoint.
+async fn checkpoint_loop(pool: SqlitePool, commits: Arc<AtomicU64>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen = 0;
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        let now = commits.load(Ordering::Relaxed);
+        if now == seen {
+            continue;
+        }
+        match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            Ok(_) => seen = now,
+            Err(_) if pool.is_closed() => return,
+            Err(e) => tracing::warn!(error = %e, "background WAL checkpoint failed"),
+        }
+    }
 }
 
 impl std::fmt::Debug for SqliteDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteDb")
             .field("pool", &self.pool)
+            .field("commits", &self.commits)
             .finish()
     }
 }
@@ -118,6 +205,8 @@ pub struct SqliteTx {
     writer: Arc<tokio::sync::Mutex<Writer>>,
     guard: Option<tokio::sync::OwnedMutexGuard<Writer>>,
     epoch: u64,
+    commits: Arc<AtomicU64>,
+    wal: Arc<WalSync>,
 }
 
 impl SqliteTx {
@@ -147,6 +236,7 @@ impl SqliteTx {
         if g.settled < epoch && g.open == epoch {
             match g.exec("COMMIT").await {
                 Ok(()) => {
+                    self.commits.fetch_add(1, Ordering::Release);
                     g.settled = epoch;
                     g.open = 0;
                     g.waiting = 0;
@@ -154,12 +244,13 @@ impl SqliteTx {
                 Err(e) => g.fail_group(e.to_string()).await,
             }
         }
-        match g.failed.iter().find(|(e, _)| *e == epoch) {
-            Some((_, why)) => {
-                Err(sqlx::Error::Protocol(format!("group commit failed: {why}")).into())
-            }
-            None => Ok(()),
+        if let Some((_, why)) = g.failed.iter().find(|(e, _)| *e == epoch) {
+            return Err(sqlx::Error::Protocol(format!("group commit failed: {why}")).into());
         }
+        // The group has committed, and counted itself, by now.
+        let seq = self.commits.load(Ordering::Acquire);
+        drop(g);
+        self.wal.sync_through(seq, &self.commits).await
     }
 }
 
@@ -212,6 +303,13 @@ macro_rules! on_tx {
     };
 }
 
+/// The WAL file SQLite keeps beside the database at `path`.
+fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
 impl Db {
     /// Opens (creating if needed) the embedded SQLite database at `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
@@ -219,17 +317,25 @@ impl Db {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // NORMAL can lose acknowledged commits on power loss; FULL cannot.
-            .synchronous(SqliteSynchronous::Full)
+            // Durability comes from WalSync, which fsyncs the WAL before a commit returns.
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("wal_autocheckpoint", AUTOCHECKPOINT_PAGES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)
             .await?;
+        let commits = Arc::new(AtomicU64::new(0));
+        tokio::spawn(checkpoint_loop(pool.clone(), commits.clone()));
         Ok(Db::Sqlite(SqliteDb {
             pool,
             writer: Arc::new(tokio::sync::Mutex::new(Writer::default())),
+            commits,
+            wal: Arc::new(WalSync {
+                path: wal_path(path),
+                synced: tokio::sync::Mutex::new(0),
+            }),
         }))
     }
 
@@ -302,6 +408,8 @@ impl Db {
                     writer: s.writer.clone(),
                     guard: Some(g),
                     epoch,
+                    commits: s.commits.clone(),
+                    wal: s.wal.clone(),
                 })
             }
             Db::Pg(p) => Tx::Pg(p.begin().await?),

@@ -88,3 +88,34 @@ async fn an_idle_writer_holds_no_lock_and_close_returns() {
         .expect("close returns");
     other.close().await;
 }
+
+/// Checkpoints run in the background, not inside a writer's COMMIT: committed pages reach the
+/// database file while no writer crossed SQLite's own checkpoint threshold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_pages_reach_the_database_file_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let db = Db::open_sqlite(&path).await.unwrap();
+    db.migrate().await.unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    // ≈ 3 MB, under SQLite's default threshold of 1,000 pages (4 MB) and far under ours.
+    let text = "申报书".repeat(10_000);
+    for i in 0..100 {
+        let mut e = event(i);
+        e.detail = serde_json::json!({ "text": text });
+        audit::record(&db, e).await.unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let grown = std::fs::metadata(&path).unwrap().len() - before;
+        if grown >= 2_000_000 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file grew by only {grown} bytes: nothing checkpointed the WAL"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    db.close().await;
+}
