@@ -84,6 +84,74 @@ fn page_count(pdf: &[u8]) -> usize {
         .unwrap_or_else(|| panic!("no page count in pdfinfo output: {info}"))
 }
 
+/// The QR codes printed in each page's footer, decoded: the bottom strip of every page rendered
+/// at 300 dpi in greyscale by poppler's `pdftoppm`, searched by `rqrr`.
+fn footer_qr_codes(pdf: &[u8]) -> Vec<Vec<String>> {
+    let path = temp_pdf(pdf);
+    let prefix = path.with_extension("");
+    // A4 at 300 dpi is 2480 × 3508 pixels; the footer lies in the bottom 15 %.
+    let out = Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-x", "0", "-y", "2980", "-W", "2480", "-H", "528"])
+        .arg(&path)
+        .arg(&prefix)
+        .output()
+        .unwrap_or_else(|e| panic!("`pdftoppm` could not be run ({e}): these tests need poppler-utils — apt-get install -y poppler-utils"));
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "pdftoppm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stem = prefix.file_name().unwrap().to_string_lossy().into_owned();
+    let mut images: Vec<PathBuf> = std::fs::read_dir(prefix.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(&format!("{stem}-")) && name.ends_with(".pgm")
+        })
+        .collect();
+    // pdftoppm pads the page numbers to the same width, so the names sort in page order.
+    images.sort();
+    images
+        .iter()
+        .map(|image| {
+            let pgm = std::fs::read(image).expect("read the page image");
+            let _ = std::fs::remove_file(image);
+            let (w, h, pixels) = parse_pgm(&pgm);
+            let mut prepared =
+                rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+            prepared
+                .detect_grids()
+                .iter()
+                .map(|g| g.decode().expect("a readable QR code").1)
+                .collect()
+        })
+        .collect()
+}
+
+/// Width, height and pixels of a binary 8-bit PGM (`P5`, as pdftoppm writes it).
+fn parse_pgm(pgm: &[u8]) -> (usize, usize, &[u8]) {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&pgm[start..at]).unwrap());
+    }
+    assert_eq!((fields[0], fields[3]), ("P5", "255"), "an 8-bit binary PGM");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    // One whitespace byte ends the header.
+    let pixels = &pgm[at + 1..];
+    assert_eq!(pixels.len(), w * h, "PGM size");
+    (w, h, pixels)
+}
+
 /// Every page carries the footer: number, version, 校验码 and "第 X / Y 页".
 fn assert_footer_on_every_page(pdf: &[u8], meta: &PrintMeta) {
     let n = page_count(pdf);
@@ -132,6 +200,18 @@ fn a_complete_form_prints_in_the_official_order_with_choices_commitment_and_foot
     let pdf = application_pdf(&form, &meta).expect("render");
     assert!(pdf.starts_with(b"%PDF-"));
     let text = squash(&pages_text(&pdf).join("\n"));
+
+    // Every page's QR code opens the verification page of this very version.
+    let codes = footer_qr_codes(&pdf);
+    assert_eq!(codes.len(), page_count(&pdf), "a rendered footer per page");
+    for (i, page) in codes.iter().enumerate() {
+        assert_eq!(
+            page,
+            std::slice::from_ref(&meta.verify_url),
+            "the QR code of page {}",
+            i + 1
+        );
+    }
 
     assert!(text.contains("先进半导体领域专精特新产业学院申报书"));
     // The rows, top to bottom (the second column's labels and the full-width rows). The group
@@ -481,6 +561,11 @@ fn the_blind_variant_blanks_identifying_fields_the_caller_missed() {
     // A draft that is blind carries both marks; without a URL there is no QR code caption.
     assert!(text.contains(&squash(BLIND_MARK)) && text.contains("草稿DRAFT（未提交）"));
     assert!(!text.contains("扫码核验"));
+    let codes = footer_qr_codes(&pdf);
+    assert!(
+        !codes.is_empty() && codes.iter().all(Vec::is_empty),
+        "no QR code without a URL: {codes:?}"
+    );
 }
 
 #[test]
