@@ -5,9 +5,36 @@ use chanjiao_docs::PrintMeta;
 use chanjiao_store::applications as apps;
 use chanjiao_store::{Db, calls};
 
+use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+
 use crate::error::{ApiError, ApiResult};
 use crate::routes::applications::{content_hash, parse_form};
 use crate::routes::calls::directions_of;
+
+/// How many documents render at once: one per core. A render is CPU-bound (≈ 40–60 ms of one
+/// core for a 申报书, tens of MB while it runs), so more at once only makes each slower, and a
+/// burst of downloads — an office fetching a list's PDFs, or a flood — would otherwise start a
+/// blocking thread per request (up to tokio's 512) and take the memory and both cores from
+/// every other request. Downloads beyond it wait their turn, in order.
+static RENDERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(render_slots()));
+
+fn render_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs a document render on the blocking pool, at most [`render_slots`] at once.
+async fn render<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed. A waiter whose client goes away is dropped with its place.
+    let _turn = RENDERS
+        .acquire()
+        .await
+        .expect("the render semaphore is never closed");
+    tokio::task::spawn_blocking(f).await
+}
 
 /// PDF or DOCX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +128,7 @@ pub async fn print_application(
         direction_label,
         draft,
     };
-    let bytes = tokio::task::spawn_blocking(move || match format {
+    let bytes = render(move || match format {
         Format::Pdf => chanjiao_docs::application_pdf(&form, &meta),
         Format::Docx => chanjiao_docs::application_docx(&form, &meta),
     })
@@ -179,15 +206,13 @@ pub async fn print_for_review(
     } else {
         chanjiao_docs::Variant::Full
     };
-    let bytes = tokio::task::spawn_blocking(move || {
-        chanjiao_docs::application_pdf_variant(&form, &meta, variant)
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|e| {
-        tracing::error!(error = %e, application = row.id, "rendering the review copy failed");
-        ApiError::internal()
-    })?;
+    let bytes = render(move || chanjiao_docs::application_pdf_variant(&form, &meta, variant))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, application = row.id, "rendering the review copy failed");
+            ApiError::internal()
+        })?;
     Ok(Printed {
         bytes,
         filename: format!(
@@ -200,11 +225,51 @@ pub async fn print_for_review(
 
 /// The 立项 notification letter of a decision.
 pub async fn initiation_letter(letter: chanjiao_docs::InitiationLetter) -> ApiResult<Vec<u8>> {
-    tokio::task::spawn_blocking(move || chanjiao_docs::render_initiation_letter(&letter))
+    render(move || chanjiao_docs::render_initiation_letter(&letter))
         .await
         .map_err(|_| ApiError::internal())?
         .map_err(|e| {
             tracing::error!(error = %e, "rendering the 立项 letter failed");
             ApiError::internal()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A burst of renders never runs more than one per core, and every one of them finishes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_of_renders_runs_at_most_one_per_core() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let burst = 6 * render_slots();
+        let tasks: Vec<_> = (0..burst)
+            .map(|i| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(render(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    i
+                }))
+            })
+            .collect();
+        let mut done = Vec::new();
+        for t in tasks {
+            done.push(t.await.unwrap().unwrap());
+        }
+        assert_eq!(done, (0..burst).collect::<Vec<_>>());
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=render_slots()).contains(&most),
+            "{most} renders ran at once, more than {} cores",
+            render_slots()
+        );
+    }
 }
