@@ -9,7 +9,7 @@
 #   CHROMIUM_PATH       browser (default /usr/bin/chromium; never downloaded)
 #   E2E_DATABASE_URL    run against this PostgreSQL database (empty, throwaway) instead of SQLite
 #   E2E_PORT            preferred port (default 18765; another free one is used if taken)
-#   E2E_GLOBAL_TIMEOUT_MS  hang guard for the whole run (default 300000)
+#   E2E_GLOBAL_TIMEOUT_MS  hang guard for the whole run (default 600000)
 #
 # Exits with Playwright's exit code.
 set -euo pipefail
