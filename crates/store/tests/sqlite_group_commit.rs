@@ -119,3 +119,109 @@ async fn committed_pages_reach_the_database_file_in_the_background() {
     }
     db.close().await;
 }
+
+/// The writer process of [`acknowledged_writes_survive_a_killed_process`]: runs only when that
+/// test starts this test binary again with `CHANJIAO_CRASH_CHILD_DB` set, and writes until it
+/// is killed, printing each write once its commit has returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_child_writes_until_killed() {
+    let Ok(path) = std::env::var("CHANJIAO_CRASH_CHILD_DB") else {
+        return;
+    };
+    let db = Db::open_sqlite(std::path::Path::new(&path)).await.unwrap();
+    db.migrate().await.unwrap();
+    println!("ready");
+    let mut tasks = Vec::new();
+    for w in 0..16 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0.. {
+                let mut e = event(w);
+                e.actor_login = Some(format!("crash-{w}-{n}"));
+                let mut tx = db.begin().await.unwrap();
+                audit::append(&mut tx, e).await.unwrap();
+                tx.commit().await.unwrap();
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "acked crash-{w}-{n}").unwrap();
+                out.flush().unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+/// Nothing acknowledged is lost when the process dies: a process writing through the group
+/// writer is killed (SIGKILL) mid-stream, and every write whose commit had returned is in the
+/// database when it is opened again.
+#[tokio::test]
+async fn acknowledged_writes_survive_a_killed_process() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "crash_child_writes_until_killed",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("CHANJIAO_CRASH_CHILD_DB", &path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut acked = Vec::new();
+        let mut ready = false;
+        let mut started = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            // The harness prints "test … ... " without a newline before the test's output.
+            if line.ends_with("ready") {
+                ready = true;
+                started = Some(std::time::Instant::now());
+            } else if let Some(login) = line.strip_prefix("acked ") {
+                acked.push(login.to_owned());
+            }
+            // Kill it mid-stream: after a good number of writes, or a while.
+            if started.is_some_and(|s| s.elapsed() > std::time::Duration::from_secs(3))
+                || acked.len() >= 3_000
+            {
+                break;
+            }
+        }
+        (ready, acked)
+    });
+    let (ready, acked) = reader.join().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ready, "the writer process did not start");
+    assert!(
+        acked.len() >= 100,
+        "only {} writes before the kill",
+        acked.len()
+    );
+
+    let db = Db::open_sqlite(&path).await.unwrap();
+    let stored: std::collections::HashSet<String> =
+        on_db!(&db, |p| sqlx::query_scalar::<_, String>(
+            "SELECT actor_login FROM audit_inbox WHERE actor_login LIKE 'crash-%'"
+        )
+        .fetch_all(p)
+        .await)
+        .unwrap()
+        .into_iter()
+        .collect();
+    let lost: Vec<&String> = acked.iter().filter(|a| !stored.contains(*a)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged writes lost, e.g. {:?}",
+        lost.len(),
+        acked.len(),
+        &lost[..lost.len().min(5)]
+    );
+    db.close().await;
+}
