@@ -6,6 +6,7 @@ import {
   DraftSaver,
   addExpert,
   avoidPayload,
+  declinedExpertName,
   emptyRoundModel,
   errorsByPath,
   expertInputPayload,
@@ -19,10 +20,12 @@ import {
   loadPercent,
   loadsFromRows,
   modelToReviewInput,
+  notificationRoute,
   pairViolated,
   parseImportField,
   placeByRoot,
   proposalToRows,
+  refusalReasons,
   removeExpert,
   reviewProblems,
   reviewToModel,
@@ -391,6 +394,49 @@ describe('notifications', () => {
     expect(safeLink('https://evil.example/x', 'https://chanjiao.example')).toBeNull()
     expect(safeLink('https://chanjiao.example/rounds/3', 'https://chanjiao.example')).toBe('/rounds/3')
     expect(safeLink(null)).toBeNull()
+  })
+
+  it('takes the links the server writes to the pages that show them', () => {
+    const expert = (c: string) => c === 'review.expert'
+    const lead = (c: string) => c === 'application.create'
+    const partner = (c: string) => c === 'application.partner'
+    // 新的评审任务 / 评审意见可以更正 link to /reviews: the expert's tasks are at /my-reviews.
+    expect(notificationRoute('/reviews', expert)).toBe('/my-reviews')
+    expect(notificationRoute('/reviews?round=3', expert)).toBe('/my-reviews?round=3')
+    // 立项通知 links to /applications/{id}: the lead's page, or a partner's list.
+    expect(notificationRoute('/applications/42', lead)).toBe('/applications/42/edit')
+    expect(notificationRoute('/applications/42', partner)).toBe('/partner-applications')
+    expect(notificationRoute('/applications/42', expert)).toBe('/applications/42')
+    // Paths the app has are kept.
+    expect(notificationRoute('/my-reviews/7', expert)).toBe('/my-reviews/7')
+    expect(notificationRoute('/applications/42/edit', lead)).toBe('/applications/42/edit')
+    expect(notificationRoute('/reviewsx', expert)).toBe('/reviewsx')
+  })
+})
+
+describe('replacements', () => {
+  it('name the expert who declined, not the proposed replacement', () => {
+    const list = [
+      { id: 5, expert_name: '专家甲', replaces_id: null },
+      { id: 9, expert_name: '专家乙', replaces_id: 5 },
+    ]
+    expect(declinedExpertName(list, list[1]!)).toBe('专家甲')
+    expect(declinedExpertName(list, list[0]!)).toBe('')
+    expect(declinedExpertName([list[1]!], list[1]!)).toBe('')
+  })
+})
+
+describe('refusals', () => {
+  it('say which rule a refused choice breaks, not only that something was wrong', () => {
+    const fields = [
+      { field: 'user_id', code: 'conflict', message: '专家甲：本人声明与该申报存在利害关系，须回避' },
+      { field: 'user_id', code: 'over_load', message: '专家甲 的评审量 3 超过可承担的 2' },
+    ]
+    expect(refusalReasons(fields, zh, true)).toBe(`专家甲：本人声明与该申报存在利害关系，须回避${zh.t('common.separator')}专家甲 的评审量 3 超过可承担的 2`)
+    // Other languages: the catalogue by code where there is one, else the server's words.
+    expect(refusalReasons(fields, en, false)).toBe(`专家甲：本人声明与该申报存在利害关系，须回避${en.t('common.separator')}${en.t('review.violations.over_load')}`)
+    expect(refusalReasons([fields[0]!, fields[0]!], zh, true)).toBe(fields[0]!.message)
+    expect(refusalReasons([], zh, true)).toBe('')
   })
 })
 

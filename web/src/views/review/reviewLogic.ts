@@ -649,6 +649,49 @@ export function safeLink(link: string | null | undefined, origin?: string): stri
   return null
 }
 
+/**
+ * The page of the app a notification's link names. The server writes `/reviews` (an expert's
+ * review tasks) and `/applications/{id}` (a 立项 letter, to the lead and its partners); the app
+ * shows those at `/my-reviews`, the lead's `/applications/{id}/edit` and a partner's
+ * `/partner-applications`. Anything else is returned as it is.
+ */
+export function notificationRoute(path: string, can: (capability: string) => boolean): string {
+  const cut = path.search(/[?#]/)
+  const pathname = cut < 0 ? path : path.slice(0, cut)
+  const rest = cut < 0 ? '' : path.slice(cut)
+  if (pathname === '/reviews' || pathname === '/reviews/') return '/my-reviews' + rest
+  const app = /^\/applications\/(\d+)\/?$/.exec(pathname)
+  if (app) {
+    if (can('application.create')) return `/applications/${app[1]}/edit${rest}`
+    if (can('application.partner')) return '/partner-applications'
+  }
+  return path
+}
+
+/**
+ * The expert who declined the slot a proposed replacement fills (`replaces_id`), for the
+ * 确认替换 dialog — not the replacement's own expert. '' when that assignment is not listed.
+ */
+export function declinedExpertName(
+  assignments: readonly { id: number; expert_name: string }[],
+  replacement: { replaces_id: number | null },
+): string {
+  if (replacement.replaces_id === null) return ''
+  return assignments.find((a) => a.id === replacement.replaces_id)?.expert_name ?? ''
+}
+
+/* ───────────── refusals ───────────── */
+
+/**
+ * Why a 422 refused something, from its field problems (e.g. the assignment rules a
+ * replacement expert breaks: 「专家甲：本人声明与该申报存在利害关系，须回避」), joined; '' when it
+ * names none. zh-CN keeps the server's words, as `violationText` does.
+ */
+export function refusalReasons(fields: readonly FieldError[], tr: Translator, preferServer: boolean): string {
+  const reasons = fields.map((f) => violationText({ application_id: null, user_id: null, code: f.code, message: f.message }, tr, preferServer))
+  return [...new Set(reasons.filter((r) => r))].join(tr.t('common.separator'))
+}
+
 /* ───────────── tags ───────────── */
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info'
