@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { baseURL } from '../support/env'
-import { login, selectOption } from '../support/ui'
+import { expect, test } from '@playwright/test'
+import { login, newUserPage, selectOption, settle, tick } from '../support/ui'
 
 /**
  * Issue 3's acceptance test: a 高职 fills in the whole 申报书 of the open call through the UI,
@@ -27,38 +26,6 @@ const PLAN: Record<string, string> = {
   practice_training_center: '在企业厂区共建4000平方米生产性实训基地，覆盖外延、光刻、封装与测试岗位。',
   innovation_cooperation_center: '面向园区中小企业开放检测平台，每年承接技术服务与工艺改进项目20项以上。',
   smart_cloud_platform: '建设产教融合智慧云平台，打通学生实习、企业用工与课程学分认定数据。',
-}
-
-/** A fresh page in its own browser context (own cookies: a second or third user). */
-async function newUserPage(browser: Browser): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: baseURL(),
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1366, height: 900 },
-    acceptDownloads: true,
-  })
-  return ctx.newPage()
-}
-
-/**
- * Lets the editor settle before a click: leaves the focused control and waits until the
- * autosave has stored everything. Leaving a field marks it "touched", which shows the last
- * server check's message for it (e.g. 「请填写…」 for a field just filled in) until the save
- * answers; that message pushes everything below it down for a moment, and a click in that
- * moment lands on the wrong control (or, for a select, presses on it and releases elsewhere).
- */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-  await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-state', /^(saved|idle)$/, { timeout: 15_000 })
-}
-
-/** Ticks a radio or checkbox (testid on its clickable label) and checks that it took. */
-async function tick(page: Page, testid: string): Promise<void> {
-  if (await page.getByTestId('app-editor').count()) await settle(page)
-  const label = page.getByTestId(testid)
-  await label.click()
-  await expect(label).toHaveClass(/\bis-checked\b/)
 }
 
 /**

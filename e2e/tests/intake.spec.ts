@@ -1,8 +1,25 @@
-import { inflateRawSync } from 'node:zlib'
 import fs from 'node:fs'
-import { expect, test, type Browser, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { baseURL, PASSWORD } from '../support/env'
-import { ApiClient, fieldError, login, selectOption, submitLogin, uniqueSuffix } from '../support/ui'
+import {
+  ApiClient,
+  beijingDate,
+  callInput,
+  fieldError,
+  login,
+  newUserPage,
+  selectOption,
+  setCallDraft,
+  settle,
+  submitLogin,
+  submittedApplication,
+  tick,
+  toast,
+  uniqueSuffix,
+  unzip,
+  type App,
+  type Call,
+} from '../support/ui'
 
 /**
  * The application / intake half in the browser (docs/API-applications.md): calls and their
@@ -17,57 +34,16 @@ import { ApiClient, fieldError, login, selectOption, submitLogin, uniqueSuffix }
  * 草稿 (no longer offered to applicants), so other specs still see only the demo's open call.
  */
 
-const PARTNER_ORG = '苏州纳芯碳化硅半导体有限公司'
-const PARTNER_ADMIN = 'naxin.admin'
-const DIRECTIONS = [
-  { code: 'power_devices', name: '功率电子器件' },
-  { code: 'ic_design', name: '集成电路设计' },
-]
 const BAD_TYPE = '文件类型不支持'
 
 /* ───────────── dates (Beijing, whatever the machine's zone) ───────────── */
-
-/** `YYYY-MM-DD` in Beijing, `days` from today. */
-function beijingDate(days = 0): string {
-  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10)
-}
 
 /** The day after `date` (`YYYY-MM-DD`). */
 function nextDay(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 }
 
-/** The instant `date` 24:00 Beijing, i.e. the next day 00:00+08:00, as RFC 3339. */
-function endOfBeijingDay(date: string): string {
-  const next = new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000)
-  return next.toISOString()
-}
-
 /* ───────────── setup through the API ───────────── */
-
-interface Call {
-  id: number
-  title: string
-  deadline: string
-  status: string
-  [k: string]: unknown
-}
-
-function callInput(title: string, deadlineDate: string) {
-  return {
-    field: 'advanced_semiconductor',
-    title,
-    doc_number: `端到端测试函【${beijingDate().slice(0, 4)}】${uniqueSuffix()} 号`,
-    opens_at: new Date(Date.now() - 30 * 86_400_000).toISOString(),
-    deadline: endOfBeijingDay(deadlineDate),
-    status: 'published',
-    contacts: [{ name: '黄老师', phone: '010-82387600', email: 'office@example.cn' }],
-    postal_address: '北京市海淀区清华东路甲35号',
-    postal_code: '100083',
-    postal_recipient: '第三代半导体产业技术创新战略联盟',
-    directions: DIRECTIONS,
-  }
-}
 
 /**
  * Calls made by the running test; `afterEach` sets them back to draft (not offered to
@@ -79,11 +55,7 @@ test.afterEach(async () => {
   if (!madeCalls.length) return
   const office = await ApiClient.as('office')
   try {
-    for (const id of madeCalls.splice(0)) {
-      const c = await office.get<any>(`/api/calls/${id}`)
-      const input = Object.fromEntries(Object.keys(callInput('', beijingDate())).map((k) => [k, c[k]]))
-      await office.expect('PUT', `/api/calls/${id}`, { ...input, status: 'draft' }, 200)
-    }
+    for (const id of madeCalls.splice(0)) await setCallDraft(office, id)
   } finally {
     await office.dispose()
   }
@@ -97,68 +69,6 @@ async function makeCall(office: ApiClient, label: string, deadlineDays = 200): P
   return call
 }
 
-interface App {
-  id: number
-  number: string
-  revision: number
-  status: string
-  submitted_version: number | null
-  form: any
-  form_errors: { field: string; message: string }[]
-}
-
-const para = (topic: string) =>
-  `${topic}：学校围绕第三代半导体功率器件产业链，联合专精特新企业共建碳化硅功率模块实训基地与联合实验室，开展订单式人才培养和产教融合项目。`.repeat(3)
-
-/** A complete 申报书 on top of the prefilled one (the lead's name comes from the organisation). */
-function completeForm(prefilled: any, institutionType: string, partner: { id: number; name: string }): any {
-  return {
-    ...prefilled,
-    lead: {
-      ...prefilled.lead,
-      institution_type: institutionType,
-      nature: 'public',
-      contact_name: '李老师',
-      contact_title: '教务处处长/教授',
-      contact_phone: '13912345678',
-      contact_email: 'contact@example.edu.cn',
-      profile: para('院校简介'),
-      direction: 'power_devices',
-      supporting_projects: ['provincial_high_level'],
-      supporting_projects_other: '',
-      funding_sources: ['self_raised'],
-      funding_sources_other: '',
-    },
-    partners: [
-      {
-        org_id: partner.id,
-        name: partner.name,
-        uscc: '',
-        category: 'little_giant',
-        contact: '张伟（人力资源总监）',
-        contact_phone: '0512-68601234',
-        contact_email: 'hr@example.cn',
-        profile: para('单位简介'),
-      },
-    ],
-    industry_education: { main_work: para('主要工作'), results: para('成效经验'), innovation: para('特色创新') },
-    goals: {
-      goals: para('建设目标'),
-      plan: {
-        management_body: para('联合管理机构'),
-        research_institute: para('产教融合研究院'),
-        teaching_resource_center: para('教育教学与资源中心'),
-        practice_training_center: para('实践与实训中心'),
-        innovation_cooperation_center: para('创新合作中心'),
-        smart_cloud_platform: para('智慧云平台'),
-      },
-      innovation: para('创新特色'),
-    },
-    guarantees: { facilities: para('设施保障'), organisation: para('组织保障'), funding: '学校自筹800万元，地方政府配套500万元。', other: '' },
-    commitment: { responsible_person: '王校长', agreed: true, office_meeting_approved: true, office_meeting_date: beijingDate(-3) },
-  }
-}
-
 /** A draft application of `uniLogin`'s university in `call` (API). */
 async function draftApplication(uniLogin: string, call: Call): Promise<App> {
   const uni = await ApiClient.as(uniLogin)
@@ -166,41 +76,6 @@ async function draftApplication(uniLogin: string, call: Call): Promise<App> {
     return await uni.expect<App>('POST', '/api/applications', { call_id: call.id }, 201)
   } finally {
     await uni.dispose()
-  }
-}
-
-/**
- * A complete application of `uniLogin`'s university in `call`, confirmed by the partner and
- * submitted (version 1), all through the API.
- */
-async function submittedApplication(uniLogin: string, call: Call, institutionType = 'undergraduate'): Promise<App> {
-  const uni = await ApiClient.as(uniLogin)
-  const partner = await ApiClient.as(PARTNER_ADMIN)
-  try {
-    const created = await uni.expect<App>('POST', '/api/applications', { call_id: call.id }, 201)
-    const dir = await uni.get<{ id: number; name: string }[]>(`/api/directory/organizations?q=${encodeURIComponent('纳芯')}&kind=enterprise`)
-    const org = dir.find((o) => o.name === PARTNER_ORG)
-    expect(org, `${PARTNER_ORG} is in the directory`).toBeTruthy()
-    const saved = await uni.expect<{ revision: number; form_errors: unknown[] }>(
-      'PUT',
-      `/api/applications/${created.id}/form`,
-      { revision: created.revision, form: completeForm(created.form, institutionType, org!) },
-      200,
-    )
-    // Only the partner's confirmation may still be missing.
-    expect(saved.form_errors.map((e: any) => e.field), JSON.stringify(saved.form_errors)).toEqual(
-      saved.form_errors.length ? ['partners[0]'] : [],
-    )
-    await partner.expect('POST', `/api/applications/${created.id}/partners/${org!.id}/decision`, { decision: 'confirm', reason: '' }, 200)
-    const fresh = await uni.get<App>(`/api/applications/${created.id}`)
-    expect(fresh.form_errors, 'nothing blocks the submission').toEqual([])
-    const submitted = await uni.expect<App>('POST', `/api/applications/${created.id}/submit`, { revision: fresh.revision }, 200)
-    expect(submitted.status).toBe('submitted')
-    expect(submitted.number, 'application number').toBeTruthy()
-    return submitted
-  } finally {
-    await uni.dispose()
-    await partner.dispose()
   }
 }
 
@@ -229,36 +104,6 @@ function minimalPdf(text: string): Buffer {
   return Buffer.from(out, 'latin1')
 }
 
-/** The entries of a zip archive (DOCX, XLSX): stored or deflated, no zip64. */
-function unzip(buf: Buffer): Map<string, Buffer> {
-  let eocd = -1
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i
-      break
-    }
-  }
-  if (eocd < 0) throw new Error('not a zip archive (no end of central directory)')
-  const out = new Map<string, Buffer>()
-  const count = buf.readUInt16LE(eocd + 10)
-  let p = buf.readUInt32LE(eocd + 16)
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`bad central directory entry at ${p}`)
-    const method = buf.readUInt16LE(p + 10)
-    const size = buf.readUInt32LE(p + 20)
-    const nameLen = buf.readUInt16LE(p + 28)
-    const extraLen = buf.readUInt16LE(p + 30)
-    const commentLen = buf.readUInt16LE(p + 32)
-    const local = buf.readUInt32LE(p + 42)
-    const name = buf.toString('utf8', p + 46, p + 46 + nameLen)
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
-    const data = buf.subarray(start, start + size)
-    out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data))
-    p += 46 + nameLen + extraLen + commentLen
-  }
-  return out
-}
-
 /** All the XML text of the archive's entries under `prefix`, entities for & < > decoded. */
 function zipText(entries: Map<string, Buffer>, prefix: string): string {
   return [...entries]
@@ -272,31 +117,6 @@ function zipText(entries: Map<string, Buffer>, prefix: string): string {
 }
 
 /* ───────────── UI helpers ───────────── */
-
-/** A page in its own browser context (own cookies and storage: a second user). */
-async function newUserPage(browser: Browser): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: baseURL(),
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1366, height: 900 },
-    acceptDownloads: true,
-  })
-  return ctx.newPage()
-}
-
-/** Leaves the focused control and waits until the autosave has stored everything. */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-  await expect(page.getByTestId('autosave-status')).toHaveAttribute('data-state', /^(saved|idle)$/, { timeout: 15_000 })
-}
-
-/** Ticks a radio (testid on its label) and checks that it took. */
-async function tick(page: Page, testid: string): Promise<void> {
-  const label = page.getByTestId(testid)
-  await label.click()
-  await expect(label).toHaveClass(/\bis-checked\b/)
-}
 
 /** The first 12 hex digits of the content hash in the versions-table row of `version`. */
 async function versionHash(page: Page, version: number): Promise<string> {
@@ -313,11 +133,6 @@ async function openIntake(page: Page, call: Call, id: number): Promise<void> {
   await selectOption(page, 'intake-filter-call', call.title)
   await page.getByTestId(`intake-open-${id}`).click()
   await expect(page).toHaveURL(new RegExp(`/intake/${id}$`))
-}
-
-/** The success / error toast (Element Plus ElMessage) with this text. */
-function toast(page: Page, kind: 'success' | 'error', text: string | RegExp) {
-  return page.locator(`.el-message--${kind}`).filter({ hasText: text })
 }
 
 /* ───────────── the tests ───────────── */

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test'
-import { baseURL, PASSWORD } from '../support/env'
-import { login, selectOption, uniqueSuffix } from '../support/ui'
+import { expect, test } from '@playwright/test'
+import type { Assignment, Expert } from '../support/types'
+import { ApiClient, login, newUserPage, selectOption, uniqueSuffix } from '../support/ui'
 
 /**
  * Issue 4's acceptance test (专家评审, docs/API-review.md): the office runs the optimal dry run of a
@@ -52,84 +52,6 @@ interface Round {
   phases: { id: number; name: string; status: string }[]
   rubric: { criteria: Criterion[]; recommendations: { code: string; name: string }[] }
 }
-interface Assignment {
-  id: number
-  application_id: number
-  number: string | null
-  user_id: number
-  expert_name: string
-  status: string
-}
-interface Expert {
-  user_id: number
-  login: string
-  title: string
-  affiliation_org_id: number | null
-  affiliation_name: string
-  province_code: string
-  fields: string[]
-  keywords: string[]
-  max_load: number
-  available: boolean
-  conflict_org_ids: number[]
-  conflict_application_ids: number[]
-}
-
-/** A JSON API session of one user with its own cookies and CSRF token (like the SPA's). */
-class Api {
-  private csrf = ''
-  private constructor(readonly ctx: APIRequestContext) {}
-
-  static async login(loginName: string): Promise<Api> {
-    const ctx = await request.newContext({ baseURL: baseURL() })
-    const api = new Api(ctx)
-    const s = await ctx.get('/api/auth/session')
-    expect(s.status()).toBe(200)
-    api.csrf = (await s.json()).csrf_token
-    const r = await api.send('POST', '/api/auth/login', { login: loginName, password: PASSWORD })
-    expect(r.status, `API login of ${loginName}`).toBe(200)
-    api.csrf = r.body.csrf_token
-    return api
-  }
-
-  async send(method: 'GET' | 'POST' | 'PUT', path: string, data?: unknown): Promise<{ status: number; body: any }> {
-    const res = await this.ctx.fetch(path, {
-      method,
-      data: method === 'GET' ? undefined : (data ?? {}),
-      headers: method === 'GET' ? {} : { 'X-CSRF-Token': this.csrf },
-    })
-    const text = await res.text()
-    let body: any = text
-    try {
-      body = text ? JSON.parse(text) : undefined
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status(), body }
-  }
-
-  async get<T>(path: string): Promise<T> {
-    const r = await this.send('GET', path)
-    expect(r.status, `GET ${path}: ${JSON.stringify(r.body)}`).toBe(200)
-    return r.body as T
-  }
-
-  async dispose(): Promise<void> {
-    await this.ctx.dispose()
-  }
-}
-
-/** A fresh page in its own browser context (own cookies: a second user). */
-async function newUserPage(browser: Browser): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: baseURL(),
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1366, height: 900 },
-    acceptDownloads: true,
-  })
-  return ctx.newPage()
-}
 
 /** The same weighted total as the scoring form: Σ weight·score/max over Σ weight, on 100. */
 function weightedTotal(criteria: Criterion[], scores: Record<string, number>): number {
@@ -172,7 +94,7 @@ function pdfText(pdfPath: string): string {
 test.describe('专家评审全流程', () => {
   test('项目办最优分配并确认，专家接受、签署承诺、评分提交，项目办排名入围并签发立项通知', async ({ page, browser }, testInfo) => {
     test.setTimeout(180_000)
-    const office = await Api.login('office')
+    const office = await ApiClient.as('office')
     let round!: Round
     let callField = 'advanced_semiconductor'
     const experts = new Map<number, Expert>()
@@ -364,7 +286,7 @@ test.describe('专家评审全流程', () => {
       for (const a of others) {
         const e = experts.get(a.user_id)
         if (!e) continue
-        const api = await Api.login(e.login)
+        const api = await ApiClient.as(e.login)
         try {
           expect((await api.send('POST', `/api/assignments/${a.id}/accept`)).status).toBe(200)
           expect((await api.send('POST', `/api/rounds/${round.id}/pledge`)).status).toBe(204)
