@@ -624,16 +624,18 @@ test.describe('专家评审日常操作', () => {
 
     await test.step('已确认的分配与调整后的方案一致', async () => {
       const list = await office.get<Assignment[]>(`/api/rounds/${s.round.id}/assignments`)
-      const pairs = list.map((a) => [a.application_id, a.user_id, a.status]).sort()
+      const pairs = list.map((a) => [a.application_id, a.user_id, a.status, a.source]).sort()
+      // The expert placed by hand is recorded as such; the assigner's choice keeps its mode.
       expect(pairs).toEqual([
-        [app1.id, e1.user_id, 'invited'],
-        [app2.id, free.user_id, 'invited'],
+        [app1.id, e1.user_id, 'invited', 'optimal'],
+        [app2.id, free.user_id, 'invited', 'manual'],
       ].sort())
       const table = page.getByTestId('assignments-table').locator('.el-table__body-wrapper tbody tr')
       await expect(table).toHaveCount(2)
       for (const a of list) {
         await expect(page.getByTestId(`assignment-expert-${a.id}`)).toHaveText(a.user_id === e1.user_id ? e1.name : free.name)
         await expect(page.getByTestId(`assignment-status-${a.id}`)).toHaveText('已邀请')
+        await expect(table.filter({ has: page.getByTestId(`assignment-expert-${a.id}`) })).toContainText(a.user_id === free.user_id ? '手动调整' : '最优分配')
         await expect(table.filter({ has: page.getByTestId(`assignment-expert-${a.id}`) })).toContainText(a.application_id === app1.id ? app1.number : app2.number)
       }
       await expect(page.getByTestId('assignments-table')).not.toContainText(e2.name)

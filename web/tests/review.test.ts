@@ -211,6 +211,17 @@ describe('proposal editing → pairs', () => {
     expect(loadPercent(1, 0)).toBe(100)
   })
 
+  it('marks the experts placed by hand, so their assignments are recorded as manual', () => {
+    const rows = proposalToRows(proposal)
+    expect(rowsToPairs(rows).some((p) => p.manual)).toBe(false)
+    const moved = addExpert(removeExpert(rows, 1, 10), 1, { user_id: 12, name: '钱', fit: null, province_code: null, affiliation_name: null, manual: true })
+    expect(rowsToPairs(moved)).toEqual([
+      { application_id: 1, user_id: 11 },
+      { application_id: 1, user_id: 12, manual: true },
+      { application_id: 2, user_id: 10 },
+    ])
+  })
+
   it('puts violations on their rows and tags', () => {
     const vs: Violation[] = [
       { application_id: 1, user_id: 10, code: 'affiliated', message: '专家赵与牵头单位同单位，须回避' },

@@ -247,7 +247,7 @@ async fn a_round_from_assignment_to_the_initiation_letter(app: TestApp) {
     let v = check.body["violations"].as_array().unwrap();
     assert!(
         v.iter()
-            .any(|x| x["code"] == "conflict" && x["user_id"] == ent_expert),
+            .any(|x| x["code"] == "affiliated" && x["user_id"] == ent_expert),
         "{}",
         check.body
     );
@@ -275,15 +275,45 @@ async fn a_round_from_assignment_to_the_initiation_letter(app: TestApp) {
     assert_eq!(r1.body["rows"], r2.body["rows"]);
     assert_eq!(r1.body["seed"], "42");
 
+    // The office placed the first pair by hand (removed and added back): it alone is `manual`.
+    let mut adjusted = pairs_of(&proposal.body);
+    adjusted[0]["manual"] = json!(true);
     let committed = office
         .post(
             &format!("/api/rounds/{}/assignment/commit", s.round),
-            json!({ "pairs": pairs_of(&proposal.body), "mode": "optimal" }),
+            json!({ "pairs": adjusted, "mode": "optimal" }),
         )
         .await;
     assert_eq!(committed.status, 200, "{}", committed.body);
     assert_eq!(committed.body["status"], "reviewing");
     assert_eq!(committed.body["assigned"], 4);
+    let listed = office
+        .get(&format!("/api/rounds/{}/assignments", s.round))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let sources: Vec<(Value, Value, Value)> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["application_id"].clone(),
+                a["user_id"].clone(),
+                a["source"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(sources.len(), 4);
+    for (app_id, user_id, source) in &sources {
+        let by_hand =
+            *app_id == adjusted[0]["application_id"] && *user_id == adjusted[0]["user_id"];
+        assert_eq!(
+            source,
+            if by_hand { "manual" } else { "optimal" },
+            "{sources:?}"
+        );
+    }
     let a = office.get(&format!("/api/applications/{}", s.app1)).await;
     assert_eq!(a.body["status"], "under_review");
     let again = office

@@ -212,6 +212,8 @@ export interface ProposeInput {
 export interface Pair {
   application_id: number
   user_id: number
+  /** Placed by the office's hand: recorded as 手动调整. */
+  manual?: boolean
 }
 
 export interface Violation {

@@ -1768,6 +1768,10 @@ async fn propose(
 pub struct Pair {
     pub application_id: i64,
     pub user_id: i64,
+    /// Placed by the office's hand rather than by the proposal: the assignment's source is then
+    /// `manual` whatever the round's mode (the checks ignore it).
+    #[serde(default)]
+    pub manual: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1855,17 +1859,25 @@ fn check_table(p: &Problem, pairs: &[Pair]) -> (Vec<PairViolation>, assign::Assi
                 expert: x,
                 conflict,
             } => {
-                let why = match conflict {
-                    Conflict::Affiliated { .. } => "所在单位是牵头或联合申报单位，须回避",
-                    Conflict::DeclaredOrg { .. } => "本人声明与申报单位存在利害关系，须回避",
-                    Conflict::DeclaredApplication => "本人声明与该申报存在利害关系，须回避",
-                    Conflict::Avoided => "申报单位申请回避该专家",
-                    Conflict::OutOfField => "专业领域与申报方向不匹配",
+                // One code per kind, so the UI can say which in every locale.
+                let (code, why) = match conflict {
+                    Conflict::Affiliated { .. } => {
+                        ("affiliated", "所在单位是牵头或联合申报单位，须回避")
+                    }
+                    Conflict::DeclaredOrg { .. } => {
+                        ("declared_org", "本人声明与申报单位存在利害关系，须回避")
+                    }
+                    Conflict::DeclaredApplication => (
+                        "declared_application",
+                        "本人声明与该申报存在利害关系，须回避",
+                    ),
+                    Conflict::Avoided => ("avoided", "申报单位申请回避该专家"),
+                    Conflict::OutOfField => ("out_of_field", "专业领域与申报方向不匹配"),
                 };
                 (
                     Some(app(application)),
                     Some(expert(x)),
-                    "conflict",
+                    code,
                     format!("{}：{why}", ename(x)),
                 )
             }
@@ -1976,10 +1988,21 @@ async fn commit(
             "分配已确认，评审已开始",
         ));
     }
+    let by_hand: HashSet<(i64, i64)> = input
+        .pairs
+        .iter()
+        .filter(|p| p.manual)
+        .map(|p| (p.application_id, p.user_id))
+        .collect();
     let mut notified = HashSet::new();
     for (a, panel) in asg.panels.iter().enumerate() {
         for &e in panel {
             let ex = &p.experts[e as usize];
+            let source = if by_hand.contains(&(p.apps[a].id, ex.user_id)) {
+                "manual".to_owned()
+            } else {
+                input.mode.clone()
+            };
             rv::insert_assignment(
                 &mut tx,
                 id,
@@ -1987,7 +2010,7 @@ async fn commit(
                     application_id: p.apps[a].id,
                     expert_user_id: ex.user_id,
                     status: "invited",
-                    source: input.mode.clone(),
+                    source,
                     fit: assign::fit(&p.inst, a, e as usize),
                     replaces_id: None,
                 },
@@ -2150,11 +2173,13 @@ async fn confirm_replacement(
         .map(|x| Pair {
             application_id: x.application_id,
             user_id: x.expert_user_id,
+            manual: false,
         })
         .collect();
     pairs.push(Pair {
         application_id: a.application_id,
         user_id,
+        manual: false,
     });
     let (violations, _) = check_table(&p, &pairs);
     let relevant: Vec<_> = violations

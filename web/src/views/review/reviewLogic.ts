@@ -368,10 +368,14 @@ export function proposalToRows(p: Proposal): EditableRow[] {
   return p.rows.map((r) => ({ ...r, fields: [...(r.fields ?? [])], experts: r.experts.map((e) => ({ ...e })) }))
 }
 
-/** The (application, expert) pairs the rows stand for, in row order. */
+/**
+ * The (application, expert) pairs the rows stand for, in row order; experts the office placed by
+ * hand are marked `manual`, so their assignments are recorded as 手动调整.
+ */
 export function rowsToPairs(rows: readonly EditableRow[]): Pair[] {
   const out: Pair[] = []
-  for (const r of rows) for (const e of r.experts) out.push({ application_id: r.application_id, user_id: e.user_id })
+  for (const r of rows)
+    for (const e of r.experts) out.push({ application_id: r.application_id, user_id: e.user_id, ...(e.manual ? { manual: true } : {}) })
   return out
 }
 
