@@ -1,33 +1,5 @@
 /**
- * Shapes of the review API's answers (docs/API-review.md) that more than one spec reads; only
- * the fields the tests use.
+ * The review API's answers as the web client declares them (docs/API-review.md): one source for
+ * the SPA and the specs, so a change of shape fails the e2e type check too.
  */
-
-export interface Expert {
-  user_id: number
-  login: string
-  name: string
-  email: string | null
-  title: string
-  affiliation_org_id: number | null
-  affiliation_name: string
-  province_code: string
-  fields: string[]
-  keywords: string[]
-  max_load: number
-  available: boolean
-  conflict_org_ids: number[]
-  conflict_application_ids: number[]
-}
-
-export interface Assignment {
-  id: number
-  application_id: number
-  number: string | null
-  user_id: number
-  expert_name: string
-  status: string
-  source: string
-  decline_reason: string | null
-  replaces_id: number | null
-}
+export type { Assignment, Expert } from '../../web/src/api/review'

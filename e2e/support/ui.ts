@@ -454,3 +454,19 @@ export function xlsx(rows: (string | number)[][], sheetName = 'Sheet1'): Buffer 
     ['xl/worksheets/sheet1.xml', `${decl}<worksheet xmlns="${ns}"><sheetData>${sheetRows}</sheetData></worksheet>`],
   ])
 }
+
+/**
+ * On a round's 分配 tab: runs the optimal dry run and checks it answers a feasible proposal that
+ * can be committed as it is; returns the answer's body.
+ */
+export async function runOptimalDryRun(page: Page, roundId: number): Promise<any> {
+  const proposed = page.waitForResponse((r) => r.url().endsWith(`/api/rounds/${roundId}/assignment/propose`) && r.request().method() === 'POST')
+  await page.getByTestId('assign-optimal').click()
+  const res = await proposed
+  expect(res.status(), 'optimal dry run').toBe(200)
+  const body = await res.json()
+  expect(body.infeasible, `the optimal dry run is feasible: ${JSON.stringify(body.infeasible)}`).toBeNull()
+  await expect(page.getByTestId('proposal-table').locator('tbody tr').first()).toBeVisible()
+  await expect(page.getByTestId('assign-commit')).toBeEnabled()
+  return body
+}

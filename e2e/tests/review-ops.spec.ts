@@ -8,6 +8,7 @@ import {
   login,
   makeUscc,
   newUserPage,
+  runOptimalDryRun,
   selectOption,
   setCallDraft,
   submittedApplication,
@@ -226,14 +227,7 @@ function escapeRegExp(text: string): string {
 async function proposeOptimal(page: Page, round: Round): Promise<ProposalRow[]> {
   await page.goto(`/rounds/${round.id}`)
   await expect(page.getByTestId('round-title')).toHaveText(round.title)
-  const proposed = page.waitForResponse((r) => r.url().endsWith(`/api/rounds/${round.id}/assignment/propose`) && r.request().method() === 'POST')
-  await page.getByTestId('assign-optimal').click()
-  const res = await proposed
-  expect(res.status(), 'optimal dry run').toBe(200)
-  const body = await res.json()
-  expect(body.infeasible, `the optimal dry run is feasible: ${JSON.stringify(body.infeasible)}`).toBeNull()
-  await expect(page.getByTestId('proposal-table')).toBeVisible()
-  await expect(page.getByTestId('assign-commit')).toBeEnabled()
+  const body = await runOptimalDryRun(page, round.id)
   return body.rows as ProposalRow[]
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { expect, test } from '@playwright/test'
 import type { Assignment, Expert } from '../support/types'
-import { ApiClient, login, newUserPage, selectOption, uniqueSuffix } from '../support/ui'
+import { ApiClient, login, newUserPage, runOptimalDryRun, selectOption, uniqueSuffix } from '../support/ui'
 
 /**
  * Issue 4's acceptance test (专家评审, docs/API-review.md): the office runs the optimal dry run of a
@@ -161,16 +161,9 @@ test.describe('专家评审全流程', () => {
       await expect(page).toHaveURL(new RegExp(`/rounds/${round.id}`))
       await expect(page.getByTestId('round-title')).toHaveText(round.title)
 
-      const proposed = page.waitForResponse((r) => r.url().endsWith(`/api/rounds/${round.id}/assignment/propose`) && r.request().method() === 'POST')
-      await page.getByTestId('assign-optimal').click()
-      const proposal = await proposed
-      expect(proposal.status(), 'optimal dry run').toBe(200)
-      const body = await proposal.json()
-      expect(body.infeasible, `the optimal dry run is feasible: ${JSON.stringify(body.infeasible)}`).toBeNull()
-      await expect(page.getByTestId('proposal-table').locator('tbody tr').first()).toBeVisible()
+      await runOptimalDryRun(page, round.id)
       await expect(page.getByTestId('assign-infeasible')).toHaveCount(0)
       await expect(page.getByTestId('assign-violations')).toHaveCount(0)
-      await expect(page.getByTestId('assign-commit')).toBeEnabled()
 
       await page.getByTestId('assign-commit').click()
       const box = page.locator('.el-message-box')
