@@ -309,6 +309,16 @@ async fn first_application(url: &str) -> (i64, String) {
     }
 }
 
+/// `chanjiao export application <id> [--format F] --out FILE`.
+fn export(t: &Target, id: &str, format: Option<&str>, out: &std::path::Path) -> Output {
+    let mut args = vec!["export", "application", id];
+    if let Some(f) = format {
+        args.extend(["--format", f]);
+    }
+    args.extend(["--out", out.to_str().unwrap()]);
+    chanjiao(t, &args, None)
+}
+
 /// `chanjiao export application <id> --format pdf|docx --out FILE` writes the printed 申报书
 /// of the latest submitted version; an unknown id or format is refused with a message.
 async fn export_scenario(pg: bool) {
@@ -320,19 +330,7 @@ async fn export_scenario(pg: bool) {
     let id = id.to_string();
 
     let pdf = dir.path().join("申报书.pdf");
-    let o = chanjiao(
-        &t,
-        &[
-            "export",
-            "application",
-            &id,
-            "--format",
-            "pdf",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = export(&t, &id, Some("pdf"), &pdf);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     let text = Command::new("pdftotext")
@@ -348,49 +346,15 @@ async fn export_scenario(pg: bool) {
     }
 
     let docx = dir.path().join("申报书.docx");
-    let o = chanjiao(
-        &t,
-        &[
-            "export",
-            "application",
-            &id,
-            "--format",
-            "docx",
-            "--out",
-            docx.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = export(&t, &id, Some("docx"), &docx);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"), "a zip");
 
     let out = dir.path().join("x.pdf");
-    let o = chanjiao(
-        &t,
-        &[
-            "export",
-            "application",
-            "999999",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = export(&t, "999999", None, &out);
     assert!(!o.status.success());
     assert!(!out.exists(), "nothing written for an unknown application");
-    let o = chanjiao(
-        &t,
-        &[
-            "export",
-            "application",
-            &id,
-            "--format",
-            "odt",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = export(&t, &id, Some("odt"), &out);
     assert!(!o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("--format must be pdf or docx"),
