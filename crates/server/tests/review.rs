@@ -532,6 +532,13 @@ async fn a_round_from_assignment_to_the_initiation_letter(app: TestApp) {
     // The lead and the partner are notified and can download the letter; others cannot.
     let notes = uni.get("/api/notifications").await;
     assert!(notes.body.to_string().contains(&number), "{}", notes.body);
+    // The link opens the app's own page of the application (the lead's editor).
+    assert_eq!(
+        notes.body[0]["link"],
+        format!("/applications/{}/edit", s.app1),
+        "{}",
+        notes.body
+    );
     let nid = notes.body[0]["id"].as_i64().unwrap();
     let r = uni
         .post(&format!("/api/notifications/{nid}/read"), json!({}))
@@ -662,6 +669,7 @@ async fn a_decline_proposes_a_replacement_for_that_slot_only(app: TestApp) {
         .0;
     let notes = app.login(login).await.get("/api/notifications").await;
     assert!(notes.body.to_string().contains("新的评审任务"));
+    assert_eq!(notes.body[0]["link"], "/my-reviews", "{}", notes.body);
     let _ = s.p.uni;
 }
 

@@ -2043,7 +2043,7 @@ async fn commit(
 async fn notify_expert(tx: &mut Tx, ex: &ExpertRow, round_title: &str) -> ApiResult<()> {
     let title = "新的评审任务";
     let body = format!("您被邀请参加“{round_title}”的评审，请登录平台确认是否参加。");
-    rv::notify(tx, Some(ex.user_id), None, title, &body, Some("/reviews")).await?;
+    rv::notify(tx, Some(ex.user_id), None, title, &body, Some(MY_REVIEWS)).await?;
     if let Some(email) = ex.email.as_deref().filter(|e| !e.is_empty()) {
         rv::enqueue_mail(tx, email, &format!("【专精特新产业学院】{title}"), &body).await?;
     }
@@ -2774,6 +2774,9 @@ async fn save_review(
     Ok(Json(review_view(&state, &a, &r).await?))
 }
 
+/// The app's page of an expert's review tasks, where their notifications lead.
+const MY_REVIEWS: &str = "/my-reviews";
+
 /// Sanitises the opinion: basic formatting only, no scripts, styles, links or images.
 pub fn sanitize_opinion(html: &str) -> String {
     ammonia::Builder::new()
@@ -2880,7 +2883,7 @@ async fn allow_correction(
         None,
         "评审意见可以更正",
         &format!("项目办公室已允许您更正评审意见：{reason}"),
-        Some("/reviews"),
+        Some(MY_REVIEWS),
     )
     .await?;
     let mut e = cu.event("review.allow_correction", "review_assignment", id);
@@ -3439,9 +3442,15 @@ async fn issue_letter(
         row.number.clone().unwrap_or_default(),
         r.title
     );
-    let link = format!("/applications/{application_id}");
+    // Each to the page where that organisation sees the application.
+    let lead_page = format!("/applications/{application_id}/edit");
     for org in std::iter::once(row.lead_org_id).chain(partner_orgs.iter().copied()) {
-        rv::notify(&mut tx, None, Some(org), title, &body, Some(&link)).await?;
+        let link = if org == row.lead_org_id {
+            lead_page.as_str()
+        } else {
+            "/partner-applications"
+        };
+        rv::notify(&mut tx, None, Some(org), title, &body, Some(link)).await?;
         if let Some(o) = chanjiao_store::orgs::get(&state.db, org).await?
             && !o.contact_email.is_empty()
         {

@@ -654,10 +654,11 @@ export function safeLink(link: string | null | undefined, origin?: string): stri
 }
 
 /**
- * The page of the app a notification's link names. The server writes `/reviews` (an expert's
- * review tasks) and `/applications/{id}` (a 立项 letter, to the lead and its partners); the app
- * shows those at `/my-reviews`, the lead's `/applications/{id}/edit` and a partner's
- * `/partner-applications`. Anything else is returned as it is.
+ * The page of the app a notification's link names. The server writes the app's own routes; rows
+ * stored before it did carry `/reviews` (an expert's review tasks) and `/applications/{id}` (a
+ * 立项 letter, to the lead and its partners), shown at `/my-reviews`, the lead's
+ * `/applications/{id}/edit` and a partner's `/partner-applications`. Anything else is returned
+ * as it is.
  */
 export function notificationRoute(path: string, can: (capability: string) => boolean): string {
   const cut = path.search(/[?#]/)
