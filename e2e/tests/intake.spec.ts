@@ -6,6 +6,7 @@ import {
   beijingDate,
   callInput,
   fieldError,
+  makeUscc,
   login,
   newUserPage,
   selectOption,
@@ -294,6 +295,87 @@ test.describe('申报受理', () => {
       await expect(page.getByTestId('app-attachments').locator('tbody tr')).toHaveCount(1)
       await expect(page.getByTestId('app-attachments')).toContainText(pdfName)
     })
+  })
+
+  test('未注册的联合申报单位：高校生成一次性邀请链接，对方凭链接注册单位并拒绝（须填原因）；高校看到拒绝及原因，链接不能再用', async ({ page, browser }) => {
+    test.setTimeout(120_000)
+    const office = await ApiClient.as('office')
+    const call = await makeCall(office, '邀请')
+    await office.dispose()
+    const app = await draftApplication('jiangnan.admin', call)
+    // The draft names a partner that has no account yet (no org_id).
+    const suffix = uniqueSuffix()
+    const partnerName = `苏州邀请测试半导体有限公司${suffix}`
+    const uni = await ApiClient.as('jiangnan.admin')
+    const form = {
+      ...app.form,
+      partners: [
+        {
+          org_id: null,
+          name: partnerName,
+          uscc: '',
+          category: 'provincial_srdi',
+          contact: '周敏（总经理）',
+          contact_phone: '0512-66668888',
+          contact_email: `invite-${suffix.toLowerCase()}@example.cn`,
+          profile: '',
+        },
+      ],
+    }
+    await uni.expect('PUT', `/api/applications/${app.id}/form`, { revision: app.revision, form }, 200)
+
+    await login(page, 'jiangnan.admin')
+    await page.goto(`/applications/${app.id}/edit`)
+    await expect(page.getByTestId('partner-0-status')).toHaveAttribute('data-status', 'unregistered')
+    const invited = page.waitForResponse((r) => r.url().endsWith(`/api/applications/${app.id}/invites`) && r.request().method() === 'POST')
+    await page.getByTestId('partner-0-invite').click()
+    expect((await invited).status()).toBeLessThan(300)
+    const link = new URL(await page.getByTestId('partner-0-invite-url').inputValue())
+    expect(link.pathname).toMatch(/^\/invite\/[^/]+$/)
+
+    const partner = await newUserPage(browser)
+    try {
+      await test.step('对方凭链接注册单位，选择拒绝：缺原因时显示中文提示，填写后提交成功', async () => {
+        await partner.goto(link.pathname)
+        await expect(partner.getByTestId('invite-summary')).toBeVisible()
+        await expect(partner.getByTestId('invite-org-name')).toHaveValue(partnerName)
+        await partner.getByTestId('invite-org-uscc').fill(makeUscc('91320500').valid)
+        await selectOption(partner, 'invite-org-province', '江苏省')
+        await partner.getByTestId('invite-org-city').fill('苏州市')
+        await partner.getByTestId('invite-org-address').fill('苏州工业园区星湖街328号')
+        await partner.getByTestId('invite-org-postal-code').fill('215123')
+        await partner.getByTestId('invite-admin-login').fill(`invite.${suffix.toLowerCase()}`)
+        await partner.getByTestId('invite-admin-password').fill(PASSWORD)
+        await partner.getByTestId('invite-admin-password2').fill(PASSWORD)
+        await partner.getByTestId('invite-decline').click()
+        await partner.getByTestId('invite-submit').click()
+        await expect(fieldError(partner, 'invite-reason')).toContainText('请填写原因')
+        await partner.getByTestId('invite-reason').fill('本年度已参与其他产业学院建设，无法参与')
+        const accepted = partner.waitForResponse((r) => r.url().includes('/api/public/invites/') && r.request().method() === 'POST')
+        await partner.getByTestId('invite-submit').click()
+        expect((await accepted).status(), 'the invitation is accepted').toBeLessThan(300)
+        await expect(partner.getByTestId('invite-done')).toBeVisible()
+      })
+
+      await test.step('高校看到对方已拒绝及原因', async () => {
+        await page.reload()
+        const status = page.getByTestId('partner-0-status')
+        await expect(status).toHaveAttribute('data-status', 'declined')
+        await expect(status).toContainText('已拒绝：本年度已参与其他产业学院建设，无法参与')
+        const fresh = await uni.get<any>(`/api/applications/${app.id}`)
+        expect(fresh.partners[0].status).toBe('declined')
+        expect(fresh.partners[0].org_id, 'the partner is now a registered organisation').toBeTruthy()
+      })
+
+      await test.step('链接只能用一次', async () => {
+        await partner.goto(link.pathname)
+        await expect(partner.getByTestId('invite-invalid')).toBeVisible()
+        await expect(partner.getByTestId('invite-invalid')).toContainText('邀请链接无效、已使用或已过期')
+      })
+    } finally {
+      await partner.context().close()
+      await uni.dispose()
+    }
   })
 
   test('高校在截止前撤回已提交的申报，撤回后可再次编辑', async ({ page }) => {
