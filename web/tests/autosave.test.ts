@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { toApiError } from '../src/api/http'
-import type { ApplicationForm, SaveFormResult } from '../src/api/types'
+import type { ApplicationForm, SaveFormResult } from '../src/api/applications'
 import { emptyForm, sameForm } from '../src/utils/applicationForm'
 import { Autosaver, shouldOfferRestore, type LocalCopy } from '../src/utils/autosave'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { User } from '../src/api/types'
+import type { User } from '../src/api/users'
 import { KNOWN_AUDIT_ACTIONS } from '../src/api/audit'
 import { editModelToPayload, toggleDisabledPayload, userToEditModel } from '../src/views/users/userEdit'
 import { SUBMIT_ONLY, mapFormErrors } from '../src/utils/formErrors'

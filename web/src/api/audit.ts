@@ -1,5 +1,40 @@
 import { http } from './http'
-import type { AuditEntry, AuditQuery, AuditVerifyResult, Page } from './types'
+import type { Page } from './common'
+
+export type AuditResult = 'success' | 'failure' | 'denied'
+
+export interface AuditEntry {
+  id: number
+  at: string
+  actor_id: number | null
+  actor_login: string | null
+  role: string | null
+  org_id: number | null
+  action: string
+  object_type: string | null
+  object_id: string | number | null
+  result: AuditResult | string
+  ip: string | null
+  request_id: string | null
+  detail: unknown
+}
+
+export interface AuditQuery {
+  actor?: string
+  action?: string
+  result?: string
+  from?: string
+  to?: string
+  page?: number
+  per_page?: number
+}
+
+export interface AuditVerifyResult {
+  ok: boolean
+  checked: number
+  first_bad_id: number | null
+  reason: string | null
+}
 
 /** Actions the server records; the filter also accepts free input for anything newer. */
 export const KNOWN_AUDIT_ACTIONS = [

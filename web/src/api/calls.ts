@@ -1,10 +1,61 @@
 import { http } from './http'
-import type { Attachment, AttachmentKind, Call, CallExtension, CallExtensionInput, CallInput, Page } from './types'
+import type { Attachment } from './attachments'
+import type { CodeName, Page } from './common'
 
-/** Download URL of any stored attachment (call or application); same-origin cookie auth. */
-export const attachmentUrl = (id: number) => `/api/attachments/${id}`
-/** A published call's document without login (GET /api/public/attachments/{id}). */
-export const publicAttachmentUrl = (id: number) => `/api/public/attachments/${id}`
+/* ───────────── Calls (批次) — docs/API-applications.md ───────────── */
+
+export type CallStatus = 'draft' | 'published'
+
+export type AttachmentKind = 'notice' | 'guide' | 'form' | 'other'
+
+export interface CallContact {
+  name: string
+  phone: string
+  email: string
+}
+
+/** POST/PUT body of /api/calls — exactly these keys. */
+export interface CallInput {
+  field: string
+  title: string
+  doc_number: string
+  /** RFC 3339. */
+  opens_at: string
+  /** RFC 3339; "2022-11-30 24:00" (Beijing) is 2022-12-01T00:00:00+08:00. */
+  deadline: string
+  status: CallStatus
+  contacts: CallContact[]
+  postal_address: string
+  postal_code: string
+  postal_recipient: string
+  directions: CodeName[]
+}
+
+export interface Call extends CallInput {
+  id: number
+  field_name: string
+  attachments: Attachment[]
+  is_open: boolean
+  created_at: string
+  updated_at: string
+}
+
+export interface CallExtensionInput {
+  org_id: number | null
+  deadline: string
+  reason: string
+}
+
+export interface CallExtension {
+  id: number
+  call_id: number
+  org_id: number | null
+  org_name: string | null
+  deadline: string
+  reason: string
+  created_by_login: string
+  created_at: string
+}
 
 export const callsApi = {
   /** No login: published calls, newest first. */
@@ -21,5 +72,4 @@ export const callsApi = {
     form.append('file', file, file.name)
     return http.upload<Attachment>(`/api/calls/${id}/attachments`, form)
   },
-  deleteAttachment: (attachmentId: number) => http.del(`/api/attachments/${attachmentId}`),
 }

@@ -5,7 +5,8 @@
  * cookie authenticates them and the browser handles the file.
  */
 import { http } from './http'
-import type { Application, CodeName, Page } from './types'
+import type { Application } from './applications'
+import type { CodeName, Page } from './common'
 
 /* ───────────── reference data ───────────── */
 

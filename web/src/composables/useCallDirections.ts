@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { callsApi } from '../api/calls'
-import type { CodeName } from '../api/types'
+import type { CodeName } from '../api/common'
 
 const cache = new Map<number, CodeName[]>()
 

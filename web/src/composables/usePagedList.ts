@@ -1,5 +1,5 @@
 import { reactive, ref, shallowRef } from 'vue'
-import type { Page } from '../api/types'
+import type { Page } from '../api/common'
 import { translator } from '../i18n'
 import { errorMessage } from '../utils/errorMessage'
 

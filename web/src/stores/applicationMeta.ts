@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { applicationsApi } from '../api/applications'
-import type { ApplicationMeta } from '../api/types'
+import { applicationsApi, type ApplicationMeta } from '../api/applications'
 
 /**
  * The form's reference lists as crates/domain/src/application.rs defines them; used until

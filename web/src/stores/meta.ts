@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { metaApi } from '../api/meta'
-import type { Meta } from '../api/types'
+import { metaApi, type Meta } from '../api/meta'
 
 /** GET /api/meta, loaded once per session and shared by every form and filter. */
 export const useMetaStore = defineStore('meta', () => {

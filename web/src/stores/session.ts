@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { authApi } from '../api/auth'
-import type { Me } from '../api/types'
+import { authApi, type Me } from '../api/auth'
 import { clearAllDrafts } from '../utils/drafts'
 
 /** Who is logged in, what they may do, and the CSRF token for mutating requests. */

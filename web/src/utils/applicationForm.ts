@@ -9,12 +9,7 @@
  *   `partners[0]` (confirmation problem)    → `partners[0]`
  *   `deadline`                              → `deadline`
  */
-import type {
-  ApplicationForm,
-  ConstructionPlan,
-  FieldErrorItem,
-  PartnerBlock,
-} from '../api/types'
+import type { ApplicationForm, ConstructionPlan, FieldErrorItem, PartnerBlock } from '../api/applications'
 import type { Translator } from '../i18n'
 
 /** Sections in the order of the official paper form, then the uploads. */

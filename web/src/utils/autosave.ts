@@ -10,7 +10,7 @@
  * - any other failure: state `error`, the local copy stays (nothing typed is lost).
  */
 import { isApiError } from '../api/http'
-import type { ApplicationForm, SaveFormResult } from '../api/types'
+import type { ApplicationForm, SaveFormResult } from '../api/applications'
 
 export type AutosaveState = 'idle' | 'dirty' | 'saving' | 'saved' | 'error'
 

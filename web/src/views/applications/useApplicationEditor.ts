@@ -1,7 +1,6 @@
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
-import { applicationsApi } from '../../api/applications'
+import { applicationsApi, type Application, type ApplicationForm, type FieldErrorItem } from '../../api/applications'
 import { isApiError } from '../../api/http'
-import type { Application, ApplicationForm, FieldErrorItem } from '../../api/types'
 import { translator, currentLocale } from '../../i18n'
 import { mapProblems, normaliseForm, sameForm } from '../../utils/applicationForm'
 import {

@@ -1,4 +1,5 @@
-import type { Call, CallContact, CallInput, CodeName } from '../../api/types'
+import type { Call, CallContact, CallInput } from '../../api/calls'
+import type { CodeName } from '../../api/common'
 import { beijingInputToIso, isoToBeijingInput } from '../../utils/deadline'
 
 /** Editable model: times as Beijing datetime-local strings. */

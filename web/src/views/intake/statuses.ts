@@ -1,4 +1,4 @@
-import type { ApplicationStatus } from '../../api/types'
+import type { ApplicationStatus } from '../../api/applications'
 
 /** Every application status, in life-cycle order (crates/domain/src/application.rs Status::ALL). */
 export const APPLICATION_STATUSES: ApplicationStatus[] = [

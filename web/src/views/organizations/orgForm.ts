@@ -1,4 +1,4 @@
-import type { Organization, OrganizationInput } from '../../api/types'
+import type { Organization, OrganizationInput } from '../../api/organizations'
 
 /** Editable model: plain strings for inputs ("" = empty); converted to the API body on save. */
 export type OrgFormModel = { [K in keyof OrganizationInput]: string }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { reviewApi, type ReviewMeta } from '../../api/review'
-import type { CodeName } from '../../api/types'
+import type { CodeName } from '../../api/common'
 import { useMetaStore } from '../../stores/meta'
 import { DEFAULT_RUBRIC, cloneRubric } from './reviewLogic'
 

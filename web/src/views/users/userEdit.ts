@@ -1,4 +1,4 @@
-import type { User, UserUpdateInput } from '../../api/types'
+import type { User, UserUpdateInput } from '../../api/users'
 
 /** Server field names the edit dialog has an item for (`self_disable` comes on `disabled`). */
 export const USER_EDIT_FIELDS = ['name', 'disabled', 'phone', 'email'] as const
