@@ -4,7 +4,8 @@ import { useI18n } from 'vue-i18n'
 import { reviewApi, type ReviewMeta } from '../../api/review'
 import type { CodeName } from '../../api/common'
 import { useMetaStore } from '../../stores/meta'
-import { DEFAULT_RUBRIC, cloneRubric } from './reviewLogic'
+import { DEFAULT_RUBRIC } from './scoring'
+import { cloneRubric } from './roundForm'
 
 /** The contract's lists, used until (or if) GET /api/meta/review answers, which then wins. */
 export const DEFAULT_REVIEW_META: ReviewMeta = {

@@ -2,7 +2,7 @@ import { reactive } from 'vue'
 import { isApiError } from '../../api/http'
 import { currentLocale, translator } from '../../i18n'
 import { errorMessage } from '../../utils/errorMessage'
-import { splitErrors, type SplitErrors } from './reviewLogic'
+import { splitErrors, type SplitErrors } from './errorPaths'
 
 /**
  * Error state of one review form (same shape as useFormErrors, so FormErrorAlert shows it):
