@@ -6,11 +6,11 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use chanjiao_domain::account::parse_login;
-use chanjiao_domain::role::{Role, check_grant, validate_scope};
+use chanjiao_domain::users::account::parse_login;
+use chanjiao_domain::users::role::{Role, check_grant, validate_scope};
 use chanjiao_server::config::Settings;
 use chanjiao_store::audit::{self, NewEvent};
-use chanjiao_store::{Db, orgs, users};
+use chanjiao_store::{Db, organizations, users};
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -49,21 +49,22 @@ pub enum AdminCommand {
 }
 
 /// Finds an organisation by id, USCC or exact name.
-pub async fn find_org(db: &Db, key: &str) -> Result<orgs::OrgRow> {
+pub async fn find_org(db: &Db, key: &str) -> Result<organizations::OrgRow> {
     if let Ok(id) = key.parse::<i64>()
-        && let Some(o) = orgs::get(db, id).await?
+        && let Some(o) = organizations::get(db, id).await?
     {
         return Ok(o);
     }
-    if let Some(o) = orgs::find_by_uscc(db, &key.to_uppercase()).await? {
+    if let Some(o) = organizations::find_by_uscc(db, &key.to_uppercase()).await? {
         return Ok(o);
     }
     let vis = chanjiao_domain::policy::Visibility::All;
-    let f = orgs::Filter {
+    let f = organizations::Filter {
         q: Some(key.to_owned()),
         ..Default::default()
     };
-    let page = orgs::list(db, &vis, &f, chanjiao_store::Paging::new(Some(1), Some(50))).await?;
+    let page =
+        organizations::list(db, &vis, &f, chanjiao_store::Paging::new(Some(1), Some(50))).await?;
     page.items
         .into_iter()
         .find(|o| o.name == key)
@@ -157,7 +158,7 @@ pub async fn run(db: &Db, settings: &Settings, cmd: AdminCommand) -> Result<Exit
             };
             // Org roles make the account a member of that organisation.
             let member_of = org_row.as_ref().map(|o| o.id);
-            let hash = chanjiao_server::auth::hash_password(&password)
+            let hash = chanjiao_server::http::auth::hash_password(&password)
                 .map_err(|_| anyhow::anyhow!("hashing failed"))?;
             let mut tx = db.begin().await?;
             let new = users::NewUser {

@@ -5,10 +5,10 @@
 //! their 统一社会信用代码 are computed with valid check characters.
 
 use anyhow::{Context, Result};
-use chanjiao_domain::org::OrganizationDraft;
+use chanjiao_domain::organizations::OrganizationDraft;
 use chanjiao_domain::validate::uscc_check_char;
 use chanjiao_store::audit::{self, NewEvent};
-use chanjiao_store::{Db, orgs, users};
+use chanjiao_store::{Db, organizations, users};
 
 /// The password of every demo account. Demo data is for trying the platform, never production.
 pub const DEMO_PASSWORD: &str = "Chanjiao@2026";
@@ -327,12 +327,15 @@ fn uscc(prefix: &str) -> Result<String> {
 /// Loads the demo programme unless it is already there, then prints the logins.
 pub async fn load(db: &Db) -> Result<()> {
     let center_uscc = uscc(ORGS[0].uscc17)?;
-    if orgs::find_by_uscc(db, &center_uscc).await?.is_some() {
+    if organizations::find_by_uscc(db, &center_uscc)
+        .await?
+        .is_some()
+    {
         eprintln!("demo data already loaded");
         print_logins();
         return Ok(());
     }
-    let hash = chanjiao_server::auth::hash_password(DEMO_PASSWORD)
+    let hash = chanjiao_server::http::auth::hash_password(DEMO_PASSWORD)
         .map_err(|_| anyhow::anyhow!("hashing failed"))?;
     let mut tx = db.begin().await?;
     let mut ids = std::collections::HashMap::new();
@@ -356,7 +359,7 @@ pub async fn load(db: &Db) -> Result<()> {
         let valid = draft
             .validate()
             .map_err(|e| anyhow::anyhow!("demo org {}: {e:?}", o.name))?;
-        let row = orgs::insert(&mut tx, &valid).await?;
+        let row = organizations::insert(&mut tx, &valid).await?;
         ids.insert(o.key, row.id);
     }
     let mut office_user = 0;
@@ -376,8 +379,8 @@ pub async fn load(db: &Db) -> Result<()> {
         if *login == "office" {
             office_user = user.id;
         }
-        let role = chanjiao_domain::role::Role::parse(role).context("demo role")?;
-        let g = chanjiao_domain::role::validate_scope(role, org_id, *field)
+        let role = chanjiao_domain::users::role::Role::parse(role).context("demo role")?;
+        let g = chanjiao_domain::users::role::validate_scope(role, org_id, *field)
             .map_err(|(f, e)| anyhow::anyhow!("demo grant {login} {f}: {}", e.message))?;
         users::insert_grant(&mut tx, user.id, &g, None).await?;
     }
@@ -542,7 +545,7 @@ async fn review_demo(
                 call_id,
                 lead_org_id: lead_id,
                 form: &form,
-                schema: chanjiao_domain::application::FORM_SCHEMA_VERSION,
+                schema: chanjiao_domain::applications::FORM_SCHEMA_VERSION,
                 keys: &keys,
                 number_prefix: "SQ-2022-",
                 by: office_user,
@@ -554,7 +557,7 @@ async fn review_demo(
         apps::respond(tx, row.id, partner_id, "confirmed", None, by).await?;
         apps::set_status(tx, row.id, &["draft"], "submitted").await?;
         let number = row.number.clone().unwrap_or_default();
-        let hash = chanjiao_server::routes::applications::content_hash(&number, 1, &form);
+        let hash = chanjiao_domain::applications::content_hash(&number, 1, &form);
         apps::freeze_version(tx, row.id, 1, &form, &hash, office_user).await?;
         apps::set_status(tx, row.id, &["submitted"], "accepted_for_review").await?;
     }
@@ -626,14 +629,10 @@ fn demo_form(lead: &str, itype: &str, partner: i64, category: &str) -> String {
 
 /// The seed's own call (2022, closed) and an open second round, so the demo can be applied to.
 fn demo_calls() -> Vec<chanjiao_store::calls::CallData> {
-    use chrono::TimeZone;
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
     let at = |y, m, d| {
-        shanghai
-            .with_ymd_and_hms(y, m, d, 0, 0, 0)
-            .single()
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(chanjiao_domain::time::start_of)
             .expect("date")
-            .with_timezone(&chrono::Utc)
     };
     let contacts = serde_json::json!([
         { "name": "黄老师", "phone": "18122931209", "email": "csahn@china-led.net" },
@@ -685,7 +684,7 @@ fn demo_calls() -> Vec<chanjiao_store::calls::CallData> {
 fn print_logins() {
     println!("Demo logins (password for all: {DEMO_PASSWORD}):");
     for (login, name, role, _, _) in ACCOUNTS {
-        let label = chanjiao_domain::role::Role::parse(role).map_or("", |r| r.label_zh());
+        let label = chanjiao_domain::users::role::Role::parse(role).map_or("", |r| r.label_zh());
         println!("  {login:<16} {label:<8} {name}");
     }
 }

@@ -383,7 +383,7 @@ fn table(v: &View) -> Table {
 }
 
 pub(crate) fn render(
-    form: &chanjiao_domain::application::ApplicationForm,
+    form: &chanjiao_domain::applications::ApplicationForm,
     meta: &PrintMeta,
     variant: Variant,
 ) -> Result<Vec<u8>, DocError> {

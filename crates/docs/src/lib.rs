@@ -20,7 +20,7 @@ mod letter;
 mod model;
 mod pdf;
 
-use chanjiao_domain::application::ApplicationForm;
+use chanjiao_domain::applications::ApplicationForm;
 
 pub use letter::InitiationLetter;
 

@@ -2,11 +2,11 @@
 //! split into paragraphs, in the official table's order. Both the PDF (as JSON data for the
 //! typst template) and the DOCX are made from it, so the two always say the same.
 
-use chanjiao_domain::application::{
+use chanjiao_domain::applications::{
     ApplicationForm, COMMITMENT_TEXT, FundingSources, InstitutionTypes, PartnerCategories,
     SupportingProjects,
 };
-use chanjiao_domain::org::UniversityNature;
+use chanjiao_domain::organizations::UniversityNature;
 use serde::Serialize;
 
 use crate::{PrintMeta, Variant};
@@ -379,7 +379,7 @@ impl View {
             ),
         };
 
-        let default_partner = [chanjiao_domain::application::PartnerBlock::default()];
+        let default_partner = [chanjiao_domain::applications::PartnerBlock::default()];
         let blocks = if form.partners.is_empty() {
             &default_partner[..]
         } else {

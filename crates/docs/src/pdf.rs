@@ -208,7 +208,7 @@ pub(crate) fn compile(
 
 /// The 申报书.
 pub(crate) fn render(
-    form: &chanjiao_domain::application::ApplicationForm,
+    form: &chanjiao_domain::applications::ApplicationForm,
     meta: &PrintMeta,
     variant: Variant,
 ) -> Result<Vec<u8>, DocError> {

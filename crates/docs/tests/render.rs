@@ -12,7 +12,7 @@ use chanjiao_docs::{
     DocError, PrintMeta, Variant, application_docx, application_docx_variant, application_pdf,
     application_pdf_variant,
 };
-use chanjiao_domain::application::COMMITMENT_TEXT;
+use chanjiao_domain::applications::COMMITMENT_TEXT;
 use common::{complete_form, long_fields, meta, text_bytes};
 
 static FILES: AtomicUsize = AtomicUsize::new(0);
@@ -479,7 +479,7 @@ fn the_docx_is_a_word_document_with_the_same_rows() {
 const BLIND_MARK: &str = "盲审版 · 已隐去申报单位信息";
 
 /// The form as the server redacts it for blind review: names, people and contacts as ■■■.
-fn redacted_form() -> chanjiao_domain::application::ApplicationForm {
+fn redacted_form() -> chanjiao_domain::applications::ApplicationForm {
     let mut form = complete_form();
     let r = "■■■".to_owned();
     let l = &mut form.lead;

@@ -2,15 +2,15 @@
 //! tested fast and exhaustively. Values from outside are parsed into the newtypes here at the
 //! edge ("parse, don't validate"); everything past the edge can trust them.
 
-pub mod account;
-pub mod application;
+pub mod applications;
+pub mod calls;
 pub mod error;
-pub mod org;
-pub mod password;
+pub mod organizations;
 pub mod policy;
 pub mod provinces;
 pub mod review;
-pub mod role;
+pub mod time;
+pub mod users;
 pub mod validate;
 
 pub use error::FieldError;

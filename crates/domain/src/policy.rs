@@ -6,7 +6,7 @@
 //! An object the actor may not even see answers [`Decision::Hidden`] (HTTP 404, so ids do not
 //! leak); a visible object the actor may not change answers [`Decision::Forbidden`] (HTTP 403).
 
-use crate::role::{Grant, Role};
+use crate::users::role::{Grant, Role};
 
 /// Who is asking: a logged-in user, their organisation and their grants.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Property tests for the input validators: USCC checksum, phone/e-mail/postal parsers,
 //! normalisation and masking.
 
-use chanjiao_domain::password::PasswordPolicy;
 use chanjiao_domain::provinces::ProvinceCode;
+use chanjiao_domain::users::password::PasswordPolicy;
 use chanjiao_domain::validate::{
     Email, Landline, MobilePhone, Phone, PostalCode, USCC_CHARSET, Uscc, bounded_text, mask_email,
     mask_phone, normalize, normalize_compact, uscc_check_char,

@@ -22,12 +22,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chanjiao_domain::application::{ApplicationForm, PartnerBlock};
-use chanjiao_domain::org::OrganizationDraft;
-use chanjiao_domain::role::{Grant, Role, Scope};
+use chanjiao_domain::applications::{ApplicationForm, PartnerBlock};
+use chanjiao_domain::organizations::OrganizationDraft;
+use chanjiao_domain::users::role::{Grant, Role, Scope};
 use chanjiao_domain::validate::uscc_check_char;
 use chanjiao_store::applications::{self as apps, KeyColumns, NewApplication};
-use chanjiao_store::{Db, Tx, calls, orgs, sessions, users};
+use chanjiao_store::{Db, Tx, calls, organizations, users, users::sessions};
 use chrono::Utc;
 use rand::Rng;
 use serde_json::{Value, json};
@@ -123,7 +123,7 @@ async fn insert_org(tx: &mut Tx, d: OrganizationDraft) -> i64 {
     let o = d
         .validate()
         .unwrap_or_else(|e| panic!("invalid org {}: {e:?}", d.name));
-    orgs::insert(tx, &o).await.expect("insert org").id
+    organizations::insert(tx, &o).await.expect("insert org").id
 }
 
 async fn insert_user(tx: &mut Tx, login: &str, hash: &str, role: Role, org_id: Option<i64>) -> i64 {
@@ -172,7 +172,7 @@ async fn set_up(db: &Db, n: usize) -> (i64, Vec<Uni>) {
         .map(|_| USCC_CHARS[rng.random_range(10..USCC_CHARS.len())] as char)
         .collect();
     let run = format!("{}{}", tag.to_lowercase(), rng.random_range(1000..9999));
-    let hash = chanjiao_server::auth::hash_password(PASSWORD).expect("argon2");
+    let hash = chanjiao_server::http::auth::hash_password(PASSWORD).expect("argon2");
     let now = Utc::now();
 
     let mut tx = db.begin().await.expect("begin");
@@ -210,7 +210,7 @@ async fn set_up(db: &Db, n: usize) -> (i64, Vec<Uni>) {
     .await
     .expect("insert call");
     tx.commit().await.expect("commit");
-    let year = (call.opens_at + chrono::Duration::hours(8)).format("%Y");
+    let year = chanjiao_domain::time::local(call.opens_at).format("%Y");
     let prefix = format!("SQ-{year}-");
 
     let mut out = Vec::with_capacity(n);
@@ -293,7 +293,7 @@ async fn set_up(db: &Db, n: usize) -> (i64, Vec<Uni>) {
                     call_id: call.id,
                     lead_org_id: uni,
                     form: &form_json,
-                    schema: chanjiao_domain::application::FORM_SCHEMA_VERSION,
+                    schema: chanjiao_domain::applications::FORM_SCHEMA_VERSION,
                     keys: &keys,
                     number_prefix: &prefix,
                     by: user,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chanjiao_domain::password::PasswordPolicy;
+use chanjiao_domain::users::password::PasswordPolicy;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};

@@ -17,8 +17,8 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 use chanjiao_domain::FieldError;
-use chanjiao_domain::account::parse_login;
 use chanjiao_domain::provinces::{PROVINCES, ProvinceCode, province_by_code};
+use chanjiao_domain::users::account::parse_login;
 use chanjiao_domain::validate::{
     Email, MobilePhone, Uscc, bounded_text, normalize_compact, normalize_text, uscc_check_char,
 };

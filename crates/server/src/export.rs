@@ -1,6 +1,6 @@
 //! Excel exports (lists people keep in spreadsheets).
 
-use chanjiao_domain::application::{InstitutionTypes, Status};
+use chanjiao_domain::applications::{InstitutionTypes, Status};
 use chanjiao_domain::provinces::province_by_code;
 use chanjiao_store::applications::Summary;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -28,8 +28,6 @@ pub fn applications_xlsx(rows: &[Summary]) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600)
-        .ok_or_else(|| XlsxError::ParameterError("tz".into()))?;
     for (i, r) in rows.iter().enumerate() {
         let row = (i + 1) as u32;
         let cells = [
@@ -58,7 +56,7 @@ pub fn applications_xlsx(rows: &[Summary]) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(
                 row,
                 10,
-                t.with_timezone(&shanghai)
+                chanjiao_domain::time::local(t)
                     .format("%Y-%m-%d %H:%M:%S")
                     .to_string(),
             )?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Largest single file.
 pub const MAX_FILE: usize = 20 * 1024 * 1024;
@@ -148,7 +148,7 @@ impl FileStore {
 
     /// Writes durably (temp file, fsync, rename, fsync dir) and returns (key, sha256).
     pub async fn put(&self, bytes: Vec<u8>) -> Result<(String, String), ApiError> {
-        let key = crate::auth::random_token();
+        let key = crate::http::auth::random_token();
         let path = self.path(&key).ok_or_else(ApiError::internal)?;
         let sha = hex::encode(Sha256::digest(&bytes));
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {

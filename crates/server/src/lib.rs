@@ -1,21 +1,17 @@
 //! Chanjiao's HTTP server: the axum router, sessions and CSRF, per-object authorisation through
 //! the domain policy, the OpenAPI document and the embedded UI.
 
-pub mod auth;
+pub mod access;
 pub mod config;
-pub mod dto;
-pub mod error;
 pub mod expert_xlsx;
 pub mod export;
-pub mod extract;
 pub mod files;
+pub mod http;
 pub mod mail;
-pub mod metrics;
-pub mod middleware;
 pub mod print;
 pub mod routes;
 pub mod state;
-pub mod ui;
+pub mod uploads;
 
 use std::net::SocketAddr;
 
@@ -69,21 +65,23 @@ pub fn app(state: AppState) -> Router {
         )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::track_metrics,
+            http::middleware::track_metrics,
         ));
     Router::new()
         .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .fallback(ui::serve)
+        .fallback(http::ui::serve)
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::origin_guard,
+            http::middleware::origin_guard,
         ))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::request_id))
+        .layer(axum::middleware::from_fn(
+            http::middleware::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(http::middleware::request_id))
         .with_state(state)
 }
 

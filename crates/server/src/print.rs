@@ -9,9 +9,8 @@ use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
 
-use crate::error::{ApiError, ApiResult};
-use crate::routes::applications::{content_hash, parse_form};
-use crate::routes::calls::directions_of;
+use crate::http::error::{ApiError, ApiResult};
+use chanjiao_domain::applications::content_hash;
 
 /// How many documents render at once: one per core. A render is CPU-bound (≈ 40–60 ms of one
 /// core for a 申报书, tens of MB while it runs), so more at once only makes each slower, and a
@@ -102,13 +101,13 @@ pub async fn print_application(
             (row.form.clone(), 0, hash, true)
         }
     };
-    let form = parse_form(&form_json);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&form_json);
     let direction_label = form
         .lead
         .direction
         .as_deref()
         .and_then(|code| {
-            directions_of(&call)
+            chanjiao_domain::calls::directions(&call.directions)
                 .into_iter()
                 .find(|d| d.code == code)
                 .map(|d| d.name)
@@ -156,7 +155,7 @@ pub async fn print_application(
 pub async fn print_for_review(
     db: &Db,
     row: &apps::AppRow,
-    form: chanjiao_domain::application::ApplicationForm,
+    form: chanjiao_domain::applications::ApplicationForm,
     version: Option<i32>,
     blind: bool,
     origin: &str,
@@ -177,7 +176,7 @@ pub async fn print_for_review(
         .direction
         .as_deref()
         .and_then(|code| {
-            directions_of(&call)
+            chanjiao_domain::calls::directions(&call.directions)
                 .into_iter()
                 .find(|d| d.code == code)
                 .map(|d| d.name)

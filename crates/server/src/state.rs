@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chanjiao_store::Db;
 
 use crate::config::Settings;
-use crate::metrics::Metrics;
+use crate::http::metrics::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -45,7 +45,8 @@ impl Clock {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        let dummy = crate::auth::hash_password("dummy-password-for-timing").unwrap_or_default();
+        let dummy =
+            crate::http::auth::hash_password("dummy-password-for-timing").unwrap_or_default();
         Self {
             db,
             files: crate::files::FileStore::new(&settings.data_dir),
@@ -54,5 +55,21 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             dummy_hash: Arc::new(dummy),
         }
+    }
+}
+
+impl AppState {
+    /// The origin printed in QR codes: the configured public origin, else this request's host.
+    pub fn public_origin(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(o) = &self.settings.http.public_origin {
+            return o.clone();
+        }
+        let scheme = if self.settings.http.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        let host = crate::http::extract::header_str(headers, "host").unwrap_or("127.0.0.1:8080");
+        format!("{scheme}://{host}")
     }
 }

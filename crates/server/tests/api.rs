@@ -2,7 +2,7 @@
 
 mod common;
 
-use chanjiao_domain::role::Role;
+use chanjiao_domain::users::role::Role;
 use common::{PASSWORD, TestApp, org_json};
 use serde_json::json;
 
@@ -407,7 +407,7 @@ async fn users_and_roles_are_managed_within_scope(app: TestApp) {
 }
 
 async fn separated_admin_roles_are_exclusive_in_the_database(app: TestApp) {
-    use chanjiao_domain::role::Grant;
+    use chanjiao_domain::users::role::Grant;
     let id = app.user("admin3", Role::SysAdmin, None).await;
     let mut tx = app.db.begin().await.unwrap();
     let second = Grant {
@@ -528,9 +528,7 @@ async fn audit_admin_reads_the_log_and_nobody_else_does(app: TestApp) {
         denied.body["total"], 1,
         "the sys admin's attempt was logged"
     );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("%Y-%m-%d");
+    let today = chanjiao_domain::time::local_date(chrono::Utc::now()).format("%Y-%m-%d");
     let r = auditor
         .get(&format!("/api/audit?from={today}&to={today}&actor=sys"))
         .await;

@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use chanjiao_domain::role::{Grant, Role};
+use chanjiao_domain::users::role::{Grant, Role};
 use common::{TestApp, org_json};
 use serde_json::{Value, json};
 

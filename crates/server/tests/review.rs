@@ -3,7 +3,7 @@
 
 mod common;
 
-use chanjiao_domain::role::Role;
+use chanjiao_domain::users::role::Role;
 use common::programme::{Programme, complete_form};
 use common::{Client, TestApp};
 use serde_json::{Value, json};

@@ -9,9 +9,8 @@ pub mod calls;
 mod db;
 pub mod error;
 mod json_sql;
-pub mod orgs;
+pub mod organizations;
 pub mod review;
-pub mod sessions;
 pub mod users;
 
 pub use db::{Db, SqliteDb, Tx, now};

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use chanjiao_docs::{InitiationLetter, PrintMeta};
-use chanjiao_domain::application::*;
+use chanjiao_domain::applications::*;
 
 const SENTENCES: &[&str] = &[
     "学校坚持“产教融合、校企合作、工学结合、知行合一”的办学理念，紧密对接长三角集成电路产业集群发展需求。",

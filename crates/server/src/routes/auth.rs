@@ -6,21 +6,21 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chanjiao_domain::FieldError;
 use chanjiao_store::audit::{self, NewEvent};
-use chanjiao_store::{orgs, sessions, users};
+use chanjiao_store::{organizations, users, users::sessions};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{
+use crate::http::auth::{
     ANON_CSRF_COOKIE, CSRF_HEADER, CurrentUser, actor_of, cookie, hash_password_blocking,
     random_token, session_cookie_name, set_cookie, token_hash, tokens_equal,
     verify_password_blocking,
 };
-use crate::dto::Me;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ClientInfo, header_str};
+use crate::http::dto::Me;
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::extract::{ApiJson, ClientInfo, header_str};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -41,7 +41,7 @@ pub struct SessionInfo {
 /// Builds the `Me` of a user, loading their organisation.
 pub async fn me_of(state: &AppState, cu: &CurrentUser) -> ApiResult<Me> {
     let org = match cu.user.org_id {
-        Some(id) => orgs::get(&state.db, id).await?,
+        Some(id) => organizations::get(&state.db, id).await?,
         None => None,
     };
     Ok(Me::new(&cu.user, org.as_ref(), &cu.grants, &cu.actor))
@@ -58,7 +58,7 @@ async fn session(
     let secure = state.settings.http.secure_cookies;
     let has_session = cookie(&headers, session_cookie_name(secure)).is_some();
     if has_session
-        && let Ok(cu) = crate::auth::resolve(&state, &headers, &Method::GET, client).await
+        && let Ok(cu) = crate::http::auth::resolve(&state, &headers, &Method::GET, client).await
     {
         let me = me_of(&state, &cu).await?;
         return Ok(Json(SessionInfo {
@@ -105,7 +105,7 @@ async fn login(
     let sent = header_str(&headers, CSRF_HEADER).unwrap_or("");
     let anon = cookie(&headers, ANON_CSRF_COOKIE).unwrap_or("");
     if anon.is_empty() || !tokens_equal(sent, anon) {
-        crate::auth::record_anonymous_denial(
+        crate::http::auth::record_anonymous_denial(
             &state,
             &client,
             "csrf.rejected",
@@ -218,7 +218,7 @@ async fn login(
     tx.commit().await?;
 
     let org = match user.org_id {
-        Some(id) => orgs::get(&state.db, id).await?,
+        Some(id) => organizations::get(&state.db, id).await?,
         None => None,
     };
     let actor = actor_of(&user, &grants, org.as_ref().map(|o| o.kind.clone()));

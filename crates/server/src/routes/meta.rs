@@ -3,9 +3,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use chanjiao_domain::org::{Field, OrgKind, SrdiLevel, UniversityNature, UniversityType};
+use chanjiao_domain::organizations::{Field, OrgKind, SrdiLevel, UniversityNature, UniversityType};
 use chanjiao_domain::provinces::PROVINCES;
-use chanjiao_domain::role::Role;
+use chanjiao_domain::users::role::Role;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -5,26 +5,26 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chanjiao_domain::FieldError;
-use chanjiao_domain::account::parse_login;
-use chanjiao_domain::application::PartnerBlock;
-use chanjiao_domain::org::OrganizationDraft;
-use chanjiao_domain::role::{Grant, Role};
+use chanjiao_domain::applications::PartnerBlock;
+use chanjiao_domain::organizations::OrganizationDraft;
+use chanjiao_domain::users::account::parse_login;
+use chanjiao_domain::users::role::{Grant, Role};
 use chanjiao_domain::validate::bounded_text;
 use chanjiao_store::applications as apps;
 use chanjiao_store::audit::{self, NewEvent};
-use chanjiao_store::{StoreError, calls, orgs, users};
+use chanjiao_store::{StoreError, calls, organizations, users};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{
+use crate::http::auth::{
     ANON_CSRF_COOKIE, CSRF_HEADER, cookie, hash_password_blocking, token_hash, tokens_equal,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::extract::{ApiJson, ApiQuery, ClientInfo, header_str};
-use crate::routes::applications::{DecisionInput, parse_decision, parse_form};
+use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::extract::{ApiJson, ApiQuery, ClientInfo, header_str};
+use crate::routes::applications::{DecisionInput, parse_decision};
 use crate::routes::organizations::OrganizationInput;
 use crate::state::AppState;
 
@@ -77,7 +77,7 @@ async fn invite(
     let call = calls::get(&state.db, row.call_id)
         .await?
         .ok_or_else(invalid_invite)?;
-    let form = parse_form(&row.form);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&row.form);
     let partner = form
         .partners
         .get(inv.partner_index as usize)
@@ -206,16 +206,18 @@ async fn accept(
     if !apps::use_invite(&mut tx, inv.id).await? {
         return Err(invalid_invite());
     }
-    let org_row = orgs::insert(&mut tx, &org).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::field(
-            "organization.uscc",
-            FieldError::new(
-                "uscc_taken",
-                "该统一社会信用代码已登记：请由该单位已有账号登录后确认",
+    let org_row = organizations::insert(&mut tx, &org)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::field(
+                "organization.uscc",
+                FieldError::new(
+                    "uscc_taken",
+                    "该统一社会信用代码已登记：请由该单位已有账号登录后确认",
+                ),
             ),
-        ),
-        e => e.into(),
-    })?;
+            e => e.into(),
+        })?;
     apps::use_invite_bind(&mut tx, inv.id, org_row.id).await?;
     let user = users::insert(
         &mut tx,
@@ -248,7 +250,7 @@ async fn accept(
     )
     .await?;
     // Bind the partner block to the new organisation and record its answer.
-    let mut form = parse_form(
+    let mut form = chanjiao_domain::applications::ApplicationForm::from_json(
         &apps::get_tx(&mut tx, row.id)
             .await?
             .ok_or_else(invalid_invite)?

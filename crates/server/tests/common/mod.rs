@@ -5,11 +5,11 @@
 
 use std::net::SocketAddr;
 
-use chanjiao_domain::org::OrganizationDraft;
-use chanjiao_domain::role::{Grant, Role};
+use chanjiao_domain::organizations::OrganizationDraft;
+use chanjiao_domain::users::role::{Grant, Role};
 use chanjiao_domain::validate::uscc_check_char;
 use chanjiao_server::{AppState, Settings};
-use chanjiao_store::{Db, orgs, users};
+use chanjiao_store::{Db, organizations, users};
 use serde_json::{Value, json};
 
 pub mod programme;
@@ -161,14 +161,14 @@ impl TestApp {
         let draft = org_draft(kind, name, n);
         let org = draft.validate().expect("valid test org");
         let mut tx = self.db.begin().await.unwrap();
-        let row = orgs::insert(&mut tx, &org).await.unwrap();
+        let row = organizations::insert(&mut tx, &org).await.unwrap();
         tx.commit().await.unwrap();
         row.id
     }
 
     /// Creates an account with password [`PASSWORD`] and the given role.
     pub async fn user(&self, login: &str, role: Role, org_id: Option<i64>) -> i64 {
-        let hash = chanjiao_server::auth::hash_password(PASSWORD).unwrap();
+        let hash = chanjiao_server::http::auth::hash_password(PASSWORD).unwrap();
         let mut tx = self.db.begin().await.unwrap();
         let u = users::insert(
             &mut tx,
@@ -184,7 +184,7 @@ impl TestApp {
         .await
         .unwrap();
         let field = (role == Role::FieldOrganiser).then(|| "advanced_semiconductor".to_owned());
-        let scope_org = if role.scope() == chanjiao_domain::role::Scope::Global {
+        let scope_org = if role.scope() == chanjiao_domain::users::role::Scope::Global {
             None
         } else {
             org_id

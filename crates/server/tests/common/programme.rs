@@ -1,8 +1,8 @@
 //! A programme to test applications against: the office, a call, universities and partners.
 #![allow(dead_code)]
 
-use chanjiao_domain::role::Role;
-use chrono::{DateTime, TimeZone, Utc};
+use chanjiao_domain::users::role::Role;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{Client, TestApp};
@@ -18,11 +18,10 @@ pub struct Programme {
 
 /// Seconds-precise Asia/Shanghai time.
 pub fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap()
-        .with_ymd_and_hms(y, m, d, h, min, s)
-        .unwrap()
-        .with_timezone(&Utc)
+    let local = chrono::NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(h, min, s))
+        .unwrap();
+    chanjiao_domain::time::from_local(local).unwrap()
 }
 
 pub fn call_json(deadline: DateTime<Utc>, opens_at: DateTime<Utc>) -> Value {

@@ -147,7 +147,7 @@ pub fn validate_scope(
     }
     match (need_field, field) {
         (true, None) => return Err(("field", FieldError::new("required", "请选择领域"))),
-        (true, Some(f)) if crate::org::Field::parse(f).is_none() => {
+        (true, Some(f)) if crate::organizations::Field::parse(f).is_none() => {
             return Err(("field", FieldError::new("invalid_choice", "领域无效")));
         }
         (false, Some(_)) => {

@@ -1,6 +1,6 @@
 //! Organisations (单位).
 
-use chanjiao_domain::org::Organization;
+use chanjiao_domain::organizations::Organization;
 use chanjiao_domain::policy::Visibility;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldProblem};
+use crate::http::error::{ApiError, FieldProblem};
 
 /// A JSON body. Unknown fields (mass assignment), wrong types and missing fields are answered
 /// with 422 naming the field; malformed JSON with 400; oversized bodies with 413.
@@ -183,7 +183,7 @@ pub fn client_info(parts: &Parts) -> ClientInfo {
     ClientInfo {
         ip,
         user_agent: header_str(&parts.headers, "user-agent").map(|s| s.chars().take(300).collect()),
-        request_id: crate::error::current_request_id(),
+        request_id: crate::http::error::current_request_id(),
     }
 }
 

@@ -12,7 +12,7 @@ struct Assets;
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") {
-        return crate::error::ApiError::not_found().into_response();
+        return crate::http::error::ApiError::not_found().into_response();
     }
     if let Some(file) = Assets::get(path).filter(|_| !path.is_empty()) {
         // Hashed assets never change; index.html must always be revalidated.

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chanjiao_domain::FieldError;
-use chanjiao_domain::application::{
+use chanjiao_domain::applications::{
     self as form_rules, ApplicationForm, FORM_SCHEMA_VERSION, FundingSources, InstitutionTypes,
     PartnerCategories, Status, SupportingProjects, Transition,
 };
@@ -15,20 +15,19 @@ use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::validate::bounded_text;
 use chanjiao_store::applications::{self as apps, AppRow, AppVisibility, KeyColumns};
 use chanjiao_store::calls::CallRow;
-use chanjiao_store::{Paging, attachments, audit, calls, orgs};
+use chanjiao_store::{Paging, attachments, audit, calls, organizations};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
-use crate::dto::PageOf;
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::extract::{ApiJson, ApiQuery, Id, Ids};
-use crate::routes::attachments::{APPLICATION_LIMIT, Attachment, store_upload};
-use crate::routes::calls::directions_of;
+use crate::access::ensure_editable;
+use crate::http::auth::CurrentUser;
+use crate::http::dto::Attachment;
+use crate::http::dto::PageOf;
+use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::extract::{ApiJson, ApiQuery, Id, Ids};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -44,58 +43,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(print))
         .routes(routes!(versions))
         .routes(routes!(version))
-        .merge(crate::routes::attachments::upload_routes(
+        .merge(crate::uploads::body_limit(
             OpenApiRouter::new().routes(routes!(upload)),
         ))
         .routes(routes!(formal_check))
         .routes(routes!(paper_copy))
         .routes(routes!(directory))
         .routes(routes!(form_meta))
-}
-
-pub fn status_of(row: &AppRow) -> Status {
-    Status::parse(&row.status).unwrap_or(Status::Draft)
-}
-
-pub fn parse_form(json: &str) -> ApplicationForm {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
-/// Refuses changes to an application that is no longer with its applicant.
-pub fn ensure_editable(row: &AppRow, message: &str) -> ApiResult<()> {
-    if status_of(row).editable() {
-        Ok(())
-    } else {
-        Err(ApiError::conflict("not_editable", message))
-    }
-}
-
-/// Loads an application and the policy target describing it.
-pub async fn load(state: &AppState, id: i64) -> ApiResult<(AppRow, Target)> {
-    let (ctx, target) = load_context(state, id, apps::Form::Read).await?;
-    Ok((ctx.app, target))
-}
-
-/// [`load`] with the call, the partners' confirmations and the applicant's deadline — all
-/// read in one round trip, since saving and submitting need every one of them.
-pub async fn load_context(
-    state: &AppState,
-    id: i64,
-    form: apps::Form,
-) -> ApiResult<(apps::Context, Target)> {
-    let ctx = apps::context(&state.db, id, form)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let row = &ctx.app;
-    let target = Target::Application {
-        field: ctx.call.field.clone(),
-        lead_org_id: row.lead_org_id,
-        partner_org_ids: ctx.partners.iter().map(|p| p.org_id).collect(),
-        draft: status_of(row) == Status::Draft
-            || (status_of(row) == Status::Withdrawn && row.submitted_version.is_none()),
-        respond_as: None,
-    };
-    Ok((ctx, target))
 }
 
 async fn authorized(
@@ -115,7 +69,7 @@ async fn authorized_context(
     action: Action,
     form: apps::Form,
 ) -> ApiResult<(apps::Context, Target)> {
-    let (ctx, target) = load_context(state, id, form).await?;
+    let (ctx, target) = crate::access::application_context(state, id, form).await?;
     cu.authorize(state, action, &target, "application", id)
         .await?;
     Ok((ctx, target))
@@ -262,7 +216,10 @@ fn blocking(
     form: &ApplicationForm,
     partners: &[PartnerStatus],
 ) -> (Vec<FieldProblem>, DateTime<Utc>) {
-    let directions: Vec<String> = directions_of(call).into_iter().map(|d| d.code).collect();
+    let directions: Vec<String> = chanjiao_domain::calls::directions(&call.directions)
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
     let mut problems = prefixed(form.check_for_submission(&directions));
     for p in partners {
         let (code, msg) = match p.status.as_str() {
@@ -281,7 +238,7 @@ fn blocking(
         });
     }
     let mut deadline = applicant_deadline;
-    if status_of(row) == Status::Returned
+    if row.status() == Status::Returned
         && let Some(due) = row.correction_due
     {
         deadline = due;
@@ -308,7 +265,7 @@ async fn view(
     ctx: apps::Context,
     target: &Target,
 ) -> ApiResult<Application> {
-    let form = parse_form(&ctx.app.form);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&ctx.app.form);
     let partners = partner_statuses(state, ctx.app.id, &form, &ctx.partners).await?;
     let applicant_deadline = ctx.deadline();
     let (problems, deadline) = blocking(
@@ -362,7 +319,7 @@ async fn view_of(
         deadline,
         attachments: files,
     } = known;
-    let status = status_of(&row);
+    let status = row.status();
     let may_edit = cu.may(Action::ApplicationEdit, target);
     let now = state.clock.now();
     let files = match files {
@@ -472,7 +429,7 @@ impl From<apps::Summary> for ApplicationSummary {
 /// The applications a caller's list shows: the programme's fields (submitted ones), or those
 /// its organisations lead or are named in.
 fn list_visibility(cu: &CurrentUser) -> AppVisibility {
-    use chanjiao_domain::role::Role;
+    use chanjiao_domain::users::role::Role;
     if cu.actor.has(Role::Office) || cu.actor.has(Role::FieldOrganiser) {
         AppVisibility::Fields(cu.actor.fields_run())
     } else {
@@ -529,7 +486,7 @@ async fn export(
     cu: CurrentUser,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Response> {
-    use chanjiao_domain::role::Role;
+    use chanjiao_domain::users::role::Role;
     if !(cu.actor.has(Role::Office) || cu.actor.has(Role::FieldOrganiser)) {
         cu.authorize(
             &state,
@@ -564,7 +521,7 @@ async fn export(
     let mut e = cu.event("application.export", "application", "");
     e.detail = serde_json::json!({ "rows": rows.len() });
     audit::record(&state.db, e).await?;
-    Ok(crate::routes::attachments::download_response(
+    Ok(crate::http::download::file_response(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "申报汇总.xlsx",
@@ -602,7 +559,7 @@ async fn create(
         "",
     )
     .await?;
-    let org = orgs::get(&state.db, lead_org_id)
+    let org = organizations::get(&state.db, lead_org_id)
         .await?
         .ok_or_else(ApiError::forbidden)?;
     if org.kind != "university" {
@@ -645,7 +602,7 @@ async fn create(
     form.lead.contact_phone = org.contact_phone.clone();
     form.lead.contact_email = org.contact_email.clone();
     let json = serde_json::to_string(&form).map_err(|_| ApiError::internal())?;
-    let year = call.opens_at.with_timezone(&shanghai()).format("%Y");
+    let year = chanjiao_domain::time::local(call.opens_at).format("%Y");
     let mut tx = state.db.begin().await?;
     let keys = keys_of(&form);
     let prefix = format!("SQ-{year}-");
@@ -668,16 +625,12 @@ async fn create(
     e.detail = serde_json::json!({ "call_id": call.id, "number": row.number });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (ctx, target) = load_context(&state, row.id, apps::Form::Read).await?;
+    let (ctx, target) =
+        crate::access::application_context(&state, row.id, apps::Form::Read).await?;
     Ok((
         StatusCode::CREATED,
         Json(view(&state, &cu, ctx, &target).await?),
     ))
-}
-
-pub fn shanghai() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC offset"))
 }
 
 /// One application.
@@ -737,7 +690,7 @@ async fn save_form(
         if let Some(org_id) = p.org_id {
             let known = existing.iter().any(|p| p.org_id == org_id);
             if org_id == row.lead_org_id
-                || (!known && orgs::get(&state.db, org_id).await?.is_none())
+                || (!known && organizations::get(&state.db, org_id).await?.is_none())
             {
                 return Err(ApiError::field(
                     &format!("form.partners[{i}].org_id"),
@@ -817,17 +770,6 @@ pub struct SubmitInput {
     pub revision: i64,
 }
 
-/// The content hash printed on the 申报书: SHA-256 over the number, version and form.
-pub fn content_hash(number: &str, version: i32, form_json: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(number.as_bytes());
-    h.update(b"\n");
-    h.update(version.to_string().as_bytes());
-    h.update(b"\n");
-    h.update(form_json.as_bytes());
-    hex::encode(h.finalize())
-}
-
 /// Submits: checks eligibility, freezes a version, moves to submitted — all in one transaction,
 /// so a crash leaves either the old state or the new one, and a second click finds it submitted.
 #[utoipa::path(post, path = "/api/applications/{id}/submit", tag = "applications", params(("id" = i64, Path)), request_body = SubmitInput,
@@ -849,7 +791,7 @@ async fn submit(
         attachments: files,
         ..
     } = ctx;
-    let status = status_of(&row);
+    let status = row.status();
     if status == Status::Submitted {
         return Err(ApiError::conflict(
             "already_submitted",
@@ -859,7 +801,7 @@ async fn submit(
     let Some(to) = form_rules::next(status, Transition::Submit) else {
         return Err(ApiError::conflict("not_editable", "当前状态不能提交"));
     };
-    let form = parse_form(&row.form);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&row.form);
     let partners = partner_statuses(&state, id, &form, &confirmations).await?;
     let now = state.clock.now();
     let (problems, deadline) = blocking(now, &row, &call, applicant_deadline, &form, &partners);
@@ -877,7 +819,7 @@ async fn submit(
     }
     let version = row.submitted_version.unwrap_or(0) + 1;
     let number = row.number.clone().unwrap_or_default();
-    let hash = content_hash(&number, version, &row.form);
+    let hash = chanjiao_domain::applications::content_hash(&number, version, &row.form);
     let mut e = cu.event("application.submit", "application", id);
     e.detail = serde_json::json!({ "from": status.as_str(), "to": to.as_str(), "version": version, "content_hash": hash, "deadline": deadline });
     // Conditional on the state and revision we checked: a concurrent submit or edit loses.
@@ -897,7 +839,7 @@ async fn submit(
     else {
         // Which condition failed: a double click finds it submitted, else someone edited.
         let now = apps::get(&state.db, id).await?;
-        return Err(match now.map(|r| status_of(&r)) {
+        return Err(match now.map(|r| r.status()) {
             Some(Status::Submitted) => {
                 ApiError::conflict("already_submitted", "申报已提交，请勿重复提交")
             }
@@ -932,7 +874,7 @@ async fn withdraw(
     let (ctx, target) =
         authorized_context(&state, &cu, id, Action::ApplicationEdit, apps::Form::Read).await?;
     let row = &ctx.app;
-    if status_of(row) != Status::Submitted {
+    if row.status() != Status::Submitted {
         return Err(ApiError::conflict(
             "not_withdrawable",
             "只有已提交且未受理的申报可以撤回",
@@ -952,7 +894,7 @@ async fn withdraw(
         serde_json::json!({}),
     )
     .await?;
-    let (ctx, _) = load_context(&state, id, apps::Form::Read).await?;
+    let (ctx, _) = crate::access::application_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -964,7 +906,7 @@ async fn transition(
     t: Transition,
     detail: serde_json::Value,
 ) -> ApiResult<AppRow> {
-    let from = status_of(row);
+    let from = row.status();
     let to = form_rules::next(from, t)
         .ok_or_else(|| ApiError::conflict("invalid_transition", "当前状态不能执行此操作"))?;
     let mut tx = state.db.begin().await?;
@@ -1002,7 +944,7 @@ async fn invite(
     ApiJson(input): ApiJson<InviteInput>,
 ) -> ApiResult<(StatusCode, Json<InviteLink>)> {
     let (row, _) = authorized(&state, &cu, id, Action::ApplicationEdit).await?;
-    let form = parse_form(&row.form);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&row.form);
     let Some(block) = form.partners.get(input.index) else {
         return Err(ApiError::field(
             "index",
@@ -1024,14 +966,14 @@ async fn invite(
     let email = chanjiao_domain::validate::Email::parse(&block.contact_email).map_err(|e| {
         ApiError::field(&format!("form.partners[{}].contact_email", input.index), e)
     })?;
-    let token = crate::auth::random_token();
+    let token = crate::http::auth::random_token();
     let expires_at = chanjiao_store::now() + chrono::Duration::days(14);
     let mut tx = state.db.begin().await?;
     apps::insert_invite(
         &mut tx,
         &apps::NewInvite {
             application_id: id,
-            token_hash: &crate::auth::token_hash(&token),
+            token_hash: &crate::http::auth::token_hash(&token),
             index: input.index as i32,
             name: &block.name,
             email: email.as_str(),
@@ -1091,7 +1033,7 @@ async fn partner_decision(
     Ids(id, org_id): Ids,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> ApiResult<Json<Application>> {
-    let (row, mut target) = load(&state, id).await?;
+    let (row, mut target) = crate::access::application(&state, id).await?;
     if let Target::Application { respond_as, .. } = &mut target {
         *respond_as = Some(org_id);
     }
@@ -1113,7 +1055,7 @@ async fn partner_decision(
     e.detail = serde_json::json!({ "org_id": org_id, "status": status, "reason": reason });
     audit::append(&mut tx, e).await?;
     tx.commit().await?;
-    let (ctx, target) = load_context(&state, id, apps::Form::Read).await?;
+    let (ctx, target) = crate::access::application_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -1124,20 +1066,6 @@ pub struct PrintParams {
     pub format: Option<String>,
     /// A submitted version; default the latest (or the current draft, marked, before any).
     pub version: Option<i32>,
-}
-
-/// The origin printed in the QR code: the configured public origin, else this request's host.
-pub fn public_origin(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    if let Some(o) = &state.settings.http.public_origin {
-        return o.clone();
-    }
-    let scheme = if state.settings.http.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let host = crate::extract::header_str(headers, "host").unwrap_or("127.0.0.1:8080");
-    format!("{scheme}://{host}")
 }
 
 /// The printed 申报书 in the official table layout, with number, version, 校验码 and QR code on
@@ -1164,10 +1092,10 @@ async fn print(
         id,
         p.version,
         format,
-        &public_origin(&state, &headers),
+        &state.public_origin(&headers),
     )
     .await?;
-    Ok(crate::routes::attachments::download_response(
+    Ok(crate::http::download::file_response(
         printed.bytes,
         printed.mime,
         &printed.filename,
@@ -1232,7 +1160,7 @@ async fn version(
     Ok(Json(VersionDetail {
         version: found.version,
         content_hash: found.content_hash,
-        form: parse_form(&found.form),
+        form: chanjiao_domain::applications::ApplicationForm::from_json(&found.form),
         submitted_at: found.submitted_at,
     }))
 }
@@ -1255,13 +1183,13 @@ async fn upload(
             FieldError::new("invalid_upload", "请以 multipart/form-data 上传文件"),
         )
     })?;
-    let a = store_upload(
+    let a = crate::uploads::store(
         &state,
         &cu,
         "application",
         id,
         &["evidence", "other"],
-        Some(APPLICATION_LIMIT),
+        Some(crate::uploads::APPLICATION_LIMIT),
         multipart,
     )
     .await?;
@@ -1312,25 +1240,22 @@ async fn formal_check(
                 .ok();
             let due = input
                 .correction_due
-                .and_then(|d| (d + chrono::Duration::days(1)).and_hms_opt(0, 0, 0))
-                .and_then(|dt| dt.and_local_timezone(shanghai()).single());
+                .and_then(|d| chanjiao_domain::time::start_of(d + chrono::Duration::days(1)));
             match due {
                 None => errors.push(FieldProblem::from_error(
                     "correction_due",
                     FieldError::new("correction_due_required", "请设置补正期限"),
                 )),
-                Some(d) if d.with_timezone(&Utc) <= state.clock.now() => {
-                    errors.push(FieldProblem::from_error(
-                        "correction_due",
-                        FieldError::new("correction_due_past", "补正期限须晚于今天"),
-                    ))
-                }
+                Some(d) if d <= state.clock.now() => errors.push(FieldProblem::from_error(
+                    "correction_due",
+                    FieldError::new("correction_due_past", "补正期限须晚于今天"),
+                )),
                 _ => {}
             }
             let (Some(reasons), Some(due), true) = (reasons, due, errors.is_empty()) else {
                 return Err(ApiError::validation(errors));
             };
-            let from = status_of(&row);
+            let from = row.status();
             let to = form_rules::next(from, Transition::ReturnForCorrection)
                 .ok_or_else(|| ApiError::conflict("invalid_transition", "当前状态不能退回"))?;
             let mut tx = state.db.begin().await?;
@@ -1350,7 +1275,7 @@ async fn formal_check(
             ));
         }
     }
-    let (ctx, _) = load_context(&state, id, apps::Form::Read).await?;
+    let (ctx, _) = crate::access::application_context(&state, id, apps::Form::Read).await?;
     Ok(Json(view(&state, &cu, ctx, &target).await?))
 }
 
@@ -1448,12 +1373,12 @@ async fn directory(
     _cu: CurrentUser,
     ApiQuery(p): ApiQuery<DirectoryParams>,
 ) -> ApiResult<Json<Vec<DirectoryEntry>>> {
-    let f = orgs::Filter {
+    let f = organizations::Filter {
         q: p.q,
         kind: p.kind,
         province_code: None,
     };
-    let page = orgs::list(
+    let page = organizations::list(
         &state.db,
         &chanjiao_domain::policy::Visibility::All,
         &f,
@@ -1514,7 +1439,7 @@ fn choices(all: &[(&str, &str)]) -> Vec<Choice> {
 /// The form's choice lists, limits and fixed texts.
 #[utoipa::path(get, path = "/api/meta/application", tag = "applications", responses((status = 200, body = FormMeta)))]
 async fn form_meta() -> Json<FormMeta> {
-    use chanjiao_domain::application::{ConstructionPlan, limits};
+    use chanjiao_domain::applications::{ConstructionPlan, limits};
     Json(FormMeta {
         institution_types: choices(InstitutionTypes::ALL),
         natures: choices(&[("public", "公办"), ("private", "民办")]),

@@ -3,7 +3,7 @@
 //!
 //! CSRF: state-changing requests must carry `X-CSRF-Token`. With a session it must equal the
 //! session's token; before login it must equal the anonymous `chanjiao_csrf` cookie (double
-//! submit). The Origin check is in [`crate::middleware::origin_guard`].
+//! submit). The Origin check is in [`crate::http::middleware::origin_guard`].
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,14 +12,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use chanjiao_domain::policy::{self, Action, Actor, Decision, Target};
 use chanjiao_store::audit::{self, NewEvent};
-use chanjiao_store::sessions;
+use chanjiao_store::users::sessions;
 use chanjiao_store::users::{GrantRow, UserRow};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientInfo, client_info, header_str};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{ClientInfo, client_info, header_str};
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::org::UniversityNature;
+use crate::organizations::UniversityNature;
 use crate::validate::{Email, Phone, checked_text};
 
 /// The version of the form's JSON shape; stored with each application.
@@ -317,6 +317,12 @@ impl Checker {
 }
 
 impl ApplicationForm {
+    /// Reads a stored form; an unreadable one reads as empty (the store only holds forms that
+    /// were written through [`ApplicationForm`]).
+    pub fn from_json(json: &str) -> ApplicationForm {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
     /// Normalises what people paste (full-width digits, stray spaces) in the fields that hold
     /// codes, phones and e-mails, so a draft is saved in its clean form.
     pub fn normalise(&mut self) {
@@ -800,6 +806,18 @@ pub fn next(from: Status, t: Transition) -> Option<Status> {
         (S::Accepted, T::AwardPlaque) => S::PlaqueAwarded,
         _ => return None,
     })
+}
+
+/// The content hash printed on the 申报书: SHA-256 over the number, version and form.
+pub fn content_hash(number: &str, version: i32, form_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(number.as_bytes());
+    h.update(b"\n");
+    h.update(version.to_string().as_bytes());
+    h.update(b"\n");
+    h.update(form_json.as_bytes());
+    hex::encode(h.finalize())
 }
 
 #[cfg(test)]

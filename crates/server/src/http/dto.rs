@@ -2,9 +2,10 @@
 //! viewer's rights, so no handler can forget to.
 
 use chanjiao_domain::policy::{self, Actor};
-use chanjiao_domain::role::Role;
+use chanjiao_domain::users::role::Role;
 use chanjiao_domain::validate::{mask_email, mask_phone};
-use chanjiao_store::orgs::OrgRow;
+use chanjiao_store::attachments::AttachmentRow;
+use chanjiao_store::organizations::OrgRow;
 use chanjiao_store::users::{GrantRow, UserListRow, UserRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -178,6 +179,32 @@ impl User {
             locked_until: row.locked_until,
             created_at: u.created_at,
             last_login_at: u.last_login_at,
+        }
+    }
+}
+
+/// A stored file as the API lists it (of a call, an application or an expert).
+#[derive(Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(a: AttachmentRow) -> Self {
+        Attachment {
+            id: a.id,
+            kind: a.kind,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+            created_at: a.created_at,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Users, their role grants, and the login-failure counters.
 
+pub mod sessions;
+
 use chanjiao_domain::policy::Visibility;
-use chanjiao_domain::role::{Grant, Role};
+use chanjiao_domain::users::role::{Grant, Role};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::orgs::{id_in_json, like_pattern, visibility_param};
+use crate::organizations::{id_in_json, like_pattern, visibility_param};
 use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
 
 /// A user as stored (the password hash never leaves the store except for verification).

@@ -1,6 +1,7 @@
 //! Applications (申报): the working copy of the form, frozen submitted versions, partner
 //! confirmations and invitations.
 
+use chanjiao_domain::applications::Status;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -34,6 +35,14 @@ pub struct AppRow {
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl AppRow {
+    /// The stored status as the domain's enum (a value this version does not know reads as a
+    /// draft, the state with the fewest rights).
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
 }
 
 /// The columns of an [`AppRow`] with `form` read as an empty string. The form is the one
@@ -852,7 +861,7 @@ pub async fn list(
         f.q.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(crate::orgs::like_pattern);
+            .map(crate::organizations::like_pattern);
     // The programme does not see drafts in intake lists; the applicant sees its own drafts.
     let include_drafts = matches!(vis, AppVisibility::Orgs(_));
     let rows: Vec<Row> = on_db!(db, |p| {

@@ -8,10 +8,10 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::{CSRF_HEADER, is_unsafe, record_anonymous_denial};
-use crate::error::{ApiError, REQUEST_ID};
-use crate::extract::{client_info, header_str};
-use crate::metrics::{RequestLabels, RouteLabels};
+use crate::http::auth::{CSRF_HEADER, is_unsafe, record_anonymous_denial};
+use crate::http::error::{ApiError, REQUEST_ID};
+use crate::http::extract::{client_info, header_str};
+use crate::http::metrics::{RequestLabels, RouteLabels};
 use crate::state::AppState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -26,7 +26,7 @@ pub async fn request_id(req: Request, next: Next) -> Response {
                 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         .map(str::to_owned);
-    let id = incoming.unwrap_or_else(|| crate::auth::random_token()[..16].to_owned());
+    let id = incoming.unwrap_or_else(|| crate::http::auth::random_token()[..16].to_owned());
     let mut res = REQUEST_ID.scope(id.clone(), next.run(req)).await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID_HEADER, v);

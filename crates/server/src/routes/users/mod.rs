@@ -6,21 +6,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::FieldError;
-use chanjiao_domain::account::parse_login;
 use chanjiao_domain::policy::{Action, Target, user_visibility};
-use chanjiao_domain::role::{Grant, Role, check_grant, validate_scope};
+use chanjiao_domain::users::account::parse_login;
+use chanjiao_domain::users::role::{Grant, Role, check_grant, validate_scope};
 use chanjiao_domain::validate::{Email, Phone, bounded_text};
 use chanjiao_store::users::{self, UserListRow, UserRow};
-use chanjiao_store::{Paging, StoreError, audit, orgs, sessions};
+use chanjiao_store::{Paging, StoreError, audit, organizations, users::sessions};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{CurrentUser, hash_password_blocking};
-use crate::dto::{PageOf, RoleGrantDto, User};
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::extract::{ApiJson, ApiQuery, Id, Ids};
+use crate::http::auth::{CurrentUser, hash_password_blocking};
+use crate::http::dto::{PageOf, RoleGrantDto, User};
+use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::extract::{ApiJson, ApiQuery, Id, Ids};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -47,7 +47,7 @@ pub struct ListParams {
 async fn user_dto(state: &AppState, row: UserRow) -> ApiResult<User> {
     let grants = users::grants_of(&state.db, row.id).await?;
     let org_name = match row.org_id {
-        Some(id) => orgs::get(&state.db, id).await?.map(|o| o.name),
+        Some(id) => organizations::get(&state.db, id).await?.map(|o| o.name),
         None => None,
     };
     let locked_until = users::throttle(&state.db, &row.login)
@@ -174,7 +174,7 @@ async fn create(
     }
     let (phone, email) = parse_contact(input.phone.as_deref(), input.email.as_deref(), &mut errors);
     if let Some(org_id) = input.org_id
-        && orgs::get(&state.db, org_id).await?.is_none()
+        && organizations::get(&state.db, org_id).await?.is_none()
     {
         errors.push(FieldProblem::from_error(
             "org_id",
@@ -401,7 +401,7 @@ async fn scoped_grant(
     let grant =
         validate_scope(role, org_id, field.as_deref()).map_err(|(f, e)| ApiError::field(f, e))?;
     if let Some(o) = grant.org_id
-        && orgs::get(&state.db, o).await?.is_none()
+        && organizations::get(&state.db, o).await?.is_none()
     {
         return Err(ApiError::field(
             "org_id",

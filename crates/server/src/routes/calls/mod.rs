@@ -5,22 +5,23 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, State};
 use axum::http::StatusCode;
 use chanjiao_domain::FieldError;
-use chanjiao_domain::org::Field;
+use chanjiao_domain::calls::Direction;
+use chanjiao_domain::organizations::Field;
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::validate::{Email, Phone, PostalCode, bounded_text};
 use chanjiao_store::calls::{self, CallData, CallRow};
-use chanjiao_store::{Paging, attachments, audit, orgs};
+use chanjiao_store::{Paging, attachments, audit, organizations};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
-use crate::dto::PageOf;
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::extract::{ApiJson, ApiQuery, Id};
-use crate::routes::attachments::{Attachment, store_upload};
+use crate::http::auth::CurrentUser;
+use crate::http::dto::Attachment;
+use crate::http::dto::PageOf;
+use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::extract::{ApiJson, ApiQuery, Id};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -29,7 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get, update))
         .routes(routes!(extend, extensions))
-        .merge(crate::routes::attachments::upload_routes(
+        .merge(crate::uploads::body_limit(
             OpenApiRouter::new().routes(routes!(upload)),
         ))
 }
@@ -41,15 +42,6 @@ pub struct Contact {
     pub phone: String,
     #[serde(default)]
     pub email: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Direction {
-    /// Stable code stored in applications.
-    pub code: String,
-    /// 中文 name shown and printed.
-    pub name: String,
 }
 
 /// A call as the API shows it.
@@ -75,10 +67,6 @@ pub struct Call {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn directions_of(row: &CallRow) -> Vec<Direction> {
-    serde_json::from_str(&row.directions).unwrap_or_default()
-}
-
 pub fn is_open(row: &CallRow, now: DateTime<Utc>) -> bool {
     row.status == "published" && row.opens_at <= now && now < row.deadline
 }
@@ -90,7 +78,7 @@ pub async fn call_view(state: &AppState, row: CallRow) -> ApiResult<Call> {
         field_name: Field::parse(&row.field)
             .map_or_else(|| row.field.clone(), |f| f.label_zh().to_owned()),
         contacts: serde_json::from_str(&row.contacts).unwrap_or_default(),
-        directions: directions_of(&row),
+        directions: chanjiao_domain::calls::directions(&row.directions),
         attachments: files.into_iter().map(Attachment::from).collect(),
         is_open: is_open(&row, now),
         id: row.id,
@@ -416,7 +404,7 @@ async fn extend(
         ));
     }
     if let Some(org) = input.org_id
-        && orgs::get(&state.db, org).await?.is_none()
+        && organizations::get(&state.db, org).await?.is_none()
     {
         return Err(ApiError::field(
             "org_id",
@@ -483,7 +471,7 @@ async fn upload(
             FieldError::new("invalid_upload", "请以 multipart/form-data 上传文件"),
         )
     })?;
-    let a = store_upload(
+    let a = crate::uploads::store(
         &state,
         &cu,
         "call",

@@ -13,7 +13,7 @@ use axum::extract::{FromRequest, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chanjiao_domain::FieldError;
-use chanjiao_domain::application::{ApplicationForm, Status, Transition};
+use chanjiao_domain::applications::{ApplicationForm, Status, Transition};
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::provinces::province_by_code;
 use chanjiao_domain::review::assign::{self, Conflict, Violation};
@@ -32,12 +32,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
-use crate::dto::PageOf;
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::extract::{ApiJson, ApiQuery, Id, Ids};
-use crate::routes::applications::{parse_form, status_of};
-use crate::routes::calls::directions_of;
+use crate::http::auth::CurrentUser;
+use crate::http::dto::PageOf;
+use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::extract::{ApiJson, ApiQuery, Id, Ids};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -45,7 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(review_meta))
         .routes(routes!(list_experts))
         .routes(routes!(get_expert, update_expert))
-        .merge(crate::routes::attachments::upload_routes(
+        .merge(crate::uploads::body_limit(
             OpenApiRouter::new().routes(routes!(import_experts)),
         ))
         .routes(routes!(expert_template))
@@ -469,7 +467,7 @@ fn expertise_list() -> Vec<(String, String)> {
 }
 
 fn xlsx_response(bytes: Vec<u8>, filename: &str) -> ApiResult<Response> {
-    Ok(crate::routes::attachments::download_response(
+    Ok(crate::http::download::file_response(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename,
@@ -501,7 +499,7 @@ async fn export_experts(State(state): State<AppState>, cu: CurrentUser) -> ApiRe
             .chain(json_list::<i64>(&e.conflict_org_ids));
         for id in ids {
             if let std::collections::hash_map::Entry::Vacant(v) = usccs.entry(id)
-                && let Some(o) = chanjiao_store::orgs::get(&state.db, id).await?
+                && let Some(o) = chanjiao_store::organizations::get(&state.db, id).await?
             {
                 v.insert(o.uscc);
             }
@@ -551,7 +549,7 @@ pub struct ImportResult {
 
 /// A random initial password meeting the policy (letters, digits, a symbol).
 fn initial_password() -> String {
-    let token = crate::auth::random_token();
+    let token = crate::http::auth::random_token();
     format!("Cj#{}{}", &token[..10], &token[10..14].to_uppercase())
 }
 
@@ -562,7 +560,7 @@ async fn org_by_uscc(
     row: usize,
     column: &str,
 ) -> ApiResult<Result<i64, FieldProblem>> {
-    let found = chanjiao_store::orgs::find_by_uscc(&state.db, uscc).await?;
+    let found = chanjiao_store::organizations::find_by_uscc(&state.db, uscc).await?;
     Ok(found.map(|o| o.id).ok_or(FieldProblem {
         field: format!("row {row}: {column}"),
         code: "unknown_org".into(),
@@ -672,7 +670,7 @@ async fn import_experts(
             }
             None => {
                 let password = initial_password();
-                let hash = crate::auth::hash_password_blocking(password.clone()).await?;
+                let hash = crate::http::auth::hash_password_blocking(password.clone()).await?;
                 let user = chanjiao_store::users::insert(
                     &mut tx,
                     &chanjiao_store::users::NewUser {
@@ -685,8 +683,8 @@ async fn import_experts(
                     },
                 )
                 .await?;
-                let grant = chanjiao_domain::role::validate_scope(
-                    chanjiao_domain::role::Role::Expert,
+                let grant = chanjiao_domain::users::role::validate_scope(
+                    chanjiao_domain::users::role::Role::Expert,
                     None,
                     None,
                 )
@@ -777,7 +775,7 @@ async fn avoid_access(
     id: i64,
     edit: bool,
 ) -> ApiResult<(apps::AppRow, bool)> {
-    let (row, target) = crate::routes::applications::load(state, id).await?;
+    let (row, target) = crate::access::application(state, id).await?;
     let lead = cu.may(Action::ApplicationEdit, &target);
     let programme = cu.may(Action::ApplicationIntake, &target);
     if !lead && (edit || !programme) {
@@ -810,7 +808,7 @@ async fn put_avoid(
     ApiJson(input): ApiJson<AvoidInput>,
 ) -> ApiResult<Json<Vec<AvoidRequest>>> {
     let (row, programme) = avoid_access(&state, &cu, id, true).await?;
-    let status = status_of(&row);
+    let status = row.status();
     if !matches!(
         status,
         Status::Draft
@@ -991,7 +989,7 @@ async fn round_for(
     let call = calls::get(&state.db, r.call_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let expert_assigned = cu.actor.has(chanjiao_domain::role::Role::Expert)
+    let expert_assigned = cu.actor.has(chanjiao_domain::users::role::Role::Expert)
         && rv::expert_in_round(&state.db, id, cu.user.id).await?;
     let target = Target::Round {
         field: call.field.clone(),
@@ -1337,8 +1335,8 @@ async fn move_application(tx: &mut Tx, id: i64, t: Transition) -> ApiResult<()> 
     let row = apps::get_tx(tx, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let from = status_of(&row);
-    if let Some(to) = chanjiao_domain::application::next(from, t) {
+    let from = row.status();
+    if let Some(to) = chanjiao_domain::applications::next(from, t) {
         apps::set_status(tx, id, &[from.as_str()], to.as_str()).await?;
     }
     Ok(())
@@ -2562,7 +2560,7 @@ async fn assigned_form(
         None => (row.form.clone(), None),
     };
     let blind = current_phase(state, &r).await?.is_none_or(|p| p.blind);
-    let form = parse_form(&form_json);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&form_json);
     let form = if blind { redact(&form) } else { form };
     let mut ev = cu.event("review.read_application", "review_assignment", id);
     ev.detail = serde_json::json!({ "application_id": row.id, "blind": blind });
@@ -2603,10 +2601,10 @@ async fn assigned_application_pdf(
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     let (_, _, row, form, blind, version) = assigned_form(&state, &cu, id).await?;
-    let origin = crate::routes::applications::public_origin(&state, &headers);
+    let origin = state.public_origin(&headers);
     let printed =
         crate::print::print_for_review(&state.db, &row, form, version, blind, &origin).await?;
-    Ok(crate::routes::attachments::download_response(
+    Ok(crate::http::download::file_response(
         printed.bytes,
         printed.mime,
         &printed.filename,
@@ -3182,7 +3180,7 @@ async fn compute_results(state: &AppState, r: &RoundRow) -> ApiResult<Results> {
     }))
     .into_iter()
     .map(|(code, s, t)| DistributionRow {
-        name: chanjiao_domain::application::InstitutionTypes::label(&code)
+        name: chanjiao_domain::applications::InstitutionTypes::label(&code)
             .unwrap_or("未填写")
             .to_owned(),
         code,
@@ -3395,11 +3393,6 @@ pub struct LetterIssued {
     pub issued_at: DateTime<Utc>,
 }
 
-fn shanghai_date(t: DateTime<Utc>) -> chrono::NaiveDate {
-    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .date_naive()
-}
-
 /// Issues the 立项 letter: numbers it, moves the application to 立项, notifies the lead and the
 /// partners in the app and by e-mail.
 #[utoipa::path(post, path = "/api/rounds/{id}/decisions/{application_id}/letter", tag = "review",
@@ -3424,7 +3417,9 @@ async fn issue_letter(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let partner_orgs = apps::partner_org_ids(&state.db, application_id).await?;
-    let year = shanghai_date(state.clock.now()).format("%Y").to_string();
+    let year = chanjiao_domain::time::local_date(state.clock.now())
+        .format("%Y")
+        .to_string();
     let prefix = format!("产教立项〔{year}〕");
     let mut tx = state.db.begin().await?;
     let Some((number, issued_at)) = rv::issue_letter(&mut tx, id, application_id, &prefix, |n| {
@@ -3451,7 +3446,7 @@ async fn issue_letter(
             "/partner-applications"
         };
         rv::notify(&mut tx, None, Some(org), title, &body, Some(link)).await?;
-        if let Some(o) = chanjiao_store::orgs::get(&state.db, org).await?
+        if let Some(o) = chanjiao_store::organizations::get(&state.db, org).await?
             && !o.contact_email.is_empty()
         {
             rv::enqueue_mail(
@@ -3483,7 +3478,7 @@ async fn letter_pdf(
     Ids(id, application_id): Ids,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
-    let (row, target) = crate::routes::applications::load(&state, application_id).await?;
+    let (row, target) = crate::access::application(&state, application_id).await?;
     cu.authorize(
         &state,
         Action::ApplicationRead,
@@ -3504,14 +3499,18 @@ async fn letter_pdf(
     let call = calls::get(&state.db, row.call_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let form = parse_form(&row.form);
+    let form = chanjiao_domain::applications::ApplicationForm::from_json(&row.form);
     let direction = form
         .lead
         .direction
         .as_deref()
-        .and_then(|c| directions_of(&call).into_iter().find(|d| d.code == c))
+        .and_then(|c| {
+            chanjiao_domain::calls::directions(&call.directions)
+                .into_iter()
+                .find(|d| d.code == c)
+        })
         .map_or_else(|| direction_name(row.direction.as_deref()), |d| d.name);
-    let origin = crate::routes::applications::public_origin(&state, &headers);
+    let origin = state.public_origin(&headers);
     let letter = chanjiao_docs::InitiationLetter {
         letter_number: number.clone(),
         issuer: "专精特新产业学院项目建设办公室".into(),
@@ -3523,7 +3522,7 @@ async fn letter_pdf(
         college_name: None,
         direction,
         round_title: r.title.clone(),
-        decision_date: shanghai_date(issued_at),
+        decision_date: chanjiao_domain::time::local_date(issued_at),
         items: vec![
             "自本通知印发之日起进入建设期，建设期一般为三年。".into(),
             "请于两个月内在平台完成建设规划备案，按“1+3+1”建设内容细化任务、进度和经费安排。"
@@ -3537,7 +3536,7 @@ async fn letter_pdf(
         )),
     };
     let bytes = crate::print::initiation_letter(letter).await?;
-    Ok(crate::routes::attachments::download_response(
+    Ok(crate::http::download::file_response(
         bytes,
         "application/pdf",
         &format!("立项通知-{}.pdf", row.number.unwrap_or_default()),

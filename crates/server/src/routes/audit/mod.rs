@@ -10,10 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
-use crate::dto::PageOf;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiQuery;
+use crate::http::auth::CurrentUser;
+use crate::http::dto::PageOf;
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::extract::ApiQuery;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -64,12 +64,10 @@ fn parse_when(field: &str, s: Option<&str>, days: i64) -> ApiResult<Option<DateT
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(Some(t.with_timezone(&Utc)));
     }
-    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(ApiError::internal)?;
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
-        .and_then(|d| (d + chrono::Duration::days(days)).and_hms_opt(0, 0, 0))
-        .and_then(|dt| dt.and_local_timezone(shanghai).single())
-        .map(|t| Some(t.with_timezone(&Utc)))
+        .and_then(|d| chanjiao_domain::time::start_of(d + chrono::Duration::days(days)))
+        .map(Some)
         .ok_or_else(|| {
             ApiError::field(
                 field,

@@ -5,19 +5,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::FieldError;
-use chanjiao_domain::org::OrganizationDraft;
+use chanjiao_domain::organizations::OrganizationDraft;
 use chanjiao_domain::policy::{Action, Target, org_visibility};
 use chanjiao_store::audit;
-use chanjiao_store::{Paging, StoreError, orgs};
+use chanjiao_store::{Paging, StoreError, organizations};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
-use crate::dto::{Organization, PageOf};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::http::auth::CurrentUser;
+use crate::http::dto::{Organization, PageOf};
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::extract::{ApiJson, ApiQuery, Id};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -89,12 +89,13 @@ async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Json<PageOf<Organization>>> {
     let vis = org_visibility(&cu.actor);
-    let filter = orgs::Filter {
+    let filter = organizations::Filter {
         q: p.q,
         kind: p.kind,
         province_code: p.province_code,
     };
-    let page = orgs::list(&state.db, &vis, &filter, Paging::new(p.page, p.per_page)).await?;
+    let page =
+        organizations::list(&state.db, &vis, &filter, Paging::new(p.page, p.per_page)).await?;
     Ok(Json(PageOf {
         items: page
             .items
@@ -137,7 +138,9 @@ async fn create(
         .validate()
         .map_err(ApiError::fields)?;
     let mut tx = state.db.begin().await?;
-    let row = orgs::insert(&mut tx, &org).await.map_err(uscc_taken)?;
+    let row = organizations::insert(&mut tx, &org)
+        .await
+        .map_err(uscc_taken)?;
     let mut e = cu.event("org.create", "organization", row.id);
     e.detail = serde_json::json!({ "name": row.name, "kind": row.kind, "uscc": row.uscc });
     audit::append(&mut tx, e).await?;
@@ -157,7 +160,7 @@ async fn get(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<Json<Organization>> {
-    let row = orgs::get(&state.db, id)
+    let row = organizations::get(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     cu.authorize(
@@ -182,7 +185,7 @@ async fn update(
     Id(id): Id,
     ApiJson(input): ApiJson<OrganizationInput>,
 ) -> ApiResult<Json<Organization>> {
-    let before = orgs::get(&state.db, id)
+    let before = organizations::get(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     cu.authorize(
@@ -197,7 +200,9 @@ async fn update(
         .validate()
         .map_err(ApiError::fields)?;
     let mut tx = state.db.begin().await?;
-    let row = orgs::update(&mut tx, id, &org).await.map_err(uscc_taken)?;
+    let row = organizations::update(&mut tx, id, &org)
+        .await
+        .map_err(uscc_taken)?;
     let mut e = cu.event("org.update", "organization", id);
     e.detail = serde_json::json!({ "changed": changed_fields(&before, &row) });
     audit::append(&mut tx, e).await?;
@@ -206,7 +211,7 @@ async fn update(
 }
 
 /// The names of the fields an update changed, for the audit trail.
-fn changed_fields(a: &orgs::OrgRow, b: &orgs::OrgRow) -> Vec<&'static str> {
+fn changed_fields(a: &organizations::OrgRow, b: &organizations::OrgRow) -> Vec<&'static str> {
     let pairs: [(&'static str, bool); 14] = [
         ("kind", a.kind != b.kind),
         ("name", a.name != b.name),
