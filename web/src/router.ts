@@ -136,7 +136,7 @@ export const router = createRouter({
         {
           path: 'outbox',
           name: 'outbox',
-          component: () => import('./views/review/OutboxView.vue'),
+          component: () => import('./views/notifications/OutboxView.vue'),
           meta: { title: 'nav.outbox', capability: 'review.manage' },
         },
         {

@@ -62,9 +62,6 @@ describe('review API client', () => {
     ['results', () => reviewApi.results(4), 'GET', '/api/rounds/4/results', undefined],
     ['decide', () => reviewApi.decide(4, 1, { decision: 'shortlisted', note: '' }), 'PUT', '/api/rounds/4/decisions/1', { decision: 'shortlisted', note: '' }],
     ['letter', () => reviewApi.issueLetter(4, 1), 'POST', '/api/rounds/4/decisions/1/letter', {}],
-    ['notifications', () => reviewApi.notifications(), 'GET', '/api/notifications', undefined],
-    ['read', () => reviewApi.markRead(6), 'POST', '/api/notifications/6/read', {}],
-    ['outbox', () => reviewApi.outbox({ page: 1, per_page: 20 }), 'GET', '/api/outbox?page=1&per_page=20', undefined],
   ]
 
   it.each(cases)('%s', async (_name, fn, method, url, body) => {
@@ -91,14 +88,6 @@ describe('review API client', () => {
     expect(c.body).toBeInstanceOf(FormData)
     expect((c.body as FormData).get('file')).toBeInstanceOf(File)
     expect(c.csrf).toBe('tok')
-  })
-
-  it('polls notifications without sending the user to the login page', async () => {
-    fetchMock.mockImplementation(async () => new Response(JSON.stringify({ error: { code: 'session_expired', message: '' } }), { status: 401 }))
-    await expect(reviewApi.notifications({ poll: true })).rejects.toMatchObject({ status: 401 })
-    expect(onAuthLost).not.toHaveBeenCalled()
-    await expect(reviewApi.notifications()).rejects.toMatchObject({ status: 401 })
-    expect(onAuthLost).toHaveBeenCalledTimes(1)
   })
 
   it('builds the download links', () => {

@@ -366,27 +366,6 @@ export interface Letter {
   issued_at: string
 }
 
-/* ───────────── notifications and mail ───────────── */
-
-export interface AppNotification {
-  id: number
-  title: string
-  body: string
-  link: string | null
-  created_at: string
-  read_at: string | null
-}
-
-export interface OutboxItem {
-  id: number
-  to_addr: string
-  subject: string
-  created_at: string
-  sent_at: string | null
-  attempts: number
-  last_error: string | null
-}
-
 /* ───────────── URLs of downloads ───────────── */
 
 export const expertTemplateUrl = '/api/experts/template.xlsx'
@@ -453,12 +432,5 @@ export const reviewApi = {
   decide: (id: number, applicationId: number, body: DecisionInput) =>
     http.put<ResultRow>(`/api/rounds/${id}/decisions/${applicationId}`, body),
   issueLetter: (id: number, applicationId: number) => http.post<Letter>(`/api/rounds/${id}/decisions/${applicationId}/letter`),
-
-  // notifications and mail
-  /** Polled by the header bell: a 401 is just an error here (no redirect to /login). */
-  notifications: (opts: { poll?: boolean } = {}) =>
-    http.get<AppNotification[]>('/api/notifications', undefined, { authProbe: !!opts.poll }),
-  markRead: (id: number) => http.post<void>(`/api/notifications/${id}/read`),
-  outbox: (query: { page?: number; per_page?: number } = {}) => http.get<Page<OutboxItem>>('/api/outbox', { ...query }),
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { notificationRoute, safeLink, unreadCount } from '../../src/views/review/notifications'
+import { notificationRoute, safeLink, unreadCount } from '../../src/views/notifications/notifications'
 
 describe('notifications', () => {
   it('counts unread and follows same-site links only', () => {

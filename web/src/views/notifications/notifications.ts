@@ -1,4 +1,4 @@
-/** The header bell's notifications (NotificationBell): unread count and where a link may go. Unit-tested (tests/review/notifications.test.ts). */
+/** The header bell's notifications (NotificationBell): unread count and where a link may go. Unit-tested (tests/notifications/notifications.test.ts). */
 
 export function unreadCount(list: readonly { read_at: string | null }[]): number {
   return list.filter((n) => !n.read_at).length
