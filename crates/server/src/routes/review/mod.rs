@@ -25,6 +25,7 @@ use chanjiao_store::review::{
     self as rv, AssignmentRow, ExpertRow, NewAssignment, PhaseInput, PhaseRow, RoundApp,
     RoundInput, RoundRow,
 };
+use chanjiao_store::notifications as notes;
 use chanjiao_store::{Paging, Tx, audit, calls};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -2041,9 +2042,9 @@ async fn commit(
 async fn notify_expert(tx: &mut Tx, ex: &ExpertRow, round_title: &str) -> ApiResult<()> {
     let title = "新的评审任务";
     let body = format!("您被邀请参加“{round_title}”的评审，请登录平台确认是否参加。");
-    rv::notify(tx, Some(ex.user_id), None, title, &body, Some(MY_REVIEWS)).await?;
+    notes::notify(tx, Some(ex.user_id), None, title, &body, Some(MY_REVIEWS)).await?;
     if let Some(email) = ex.email.as_deref().filter(|e| !e.is_empty()) {
-        rv::enqueue_mail(tx, email, &format!("【专精特新产业学院】{title}"), &body).await?;
+        notes::enqueue_mail(tx, email, &format!("【专精特新产业学院】{title}"), &body).await?;
     }
     Ok(())
 }
@@ -2875,7 +2876,7 @@ async fn allow_correction(
     }
     let mut tx = state.db.begin().await?;
     rv::set_correction_allowed(&mut tx, id, true).await?;
-    rv::notify(
+    notes::notify(
         &mut tx,
         Some(a.expert_user_id),
         None,
@@ -3445,11 +3446,11 @@ async fn issue_letter(
         } else {
             "/partner-applications"
         };
-        rv::notify(&mut tx, None, Some(org), title, &body, Some(link)).await?;
+        notes::notify(&mut tx, None, Some(org), title, &body, Some(link)).await?;
         if let Some(o) = chanjiao_store::organizations::get(&state.db, org).await?
             && !o.contact_email.is_empty()
         {
-            rv::enqueue_mail(
+            notes::enqueue_mail(
                 &mut tx,
                 &o.contact_email,
                 &format!("【专精特新产业学院】{title}"),
@@ -3564,7 +3565,7 @@ async fn notifications(
     cu: CurrentUser,
 ) -> ApiResult<Json<Vec<Notification>>> {
     Ok(Json(
-        rv::notifications_for(&state.db, cu.user.id, cu.user.org_id)
+        notes::notifications_for(&state.db, cu.user.id, cu.user.org_id)
             .await?
             .into_iter()
             .map(|n| Notification {
@@ -3587,7 +3588,7 @@ async fn read_notification(
     cu: CurrentUser,
     Id(id): Id,
 ) -> ApiResult<StatusCode> {
-    let n = rv::get_notification(&state.db, id)
+    let n = notes::get_notification(&state.db, id)
         .await?
         .filter(|n| {
             n.user_id == Some(cu.user.id) || (n.org_id.is_some() && n.org_id == cu.user.org_id)
@@ -3595,7 +3596,7 @@ async fn read_notification(
         .ok_or_else(ApiError::not_found)?;
     if n.read_at.is_none() {
         let mut tx = state.db.begin().await?;
-        rv::mark_read(&mut tx, id).await?;
+        notes::mark_read(&mut tx, id).await?;
         audit::append(&mut tx, cu.event("notification.read", "notification", id)).await?;
         tx.commit().await?;
     }
@@ -3629,7 +3630,7 @@ async fn outbox(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageOf<Mail>>> {
     pool_manager(&state, &cu).await?;
-    let page = rv::outbox(&state.db, Paging::new(q.page, q.per_page)).await?;
+    let page = notes::outbox(&state.db, Paging::new(q.page, q.per_page)).await?;
     Ok(Json(PageOf {
         items: page
             .items
