@@ -3,8 +3,6 @@
 
 pub mod access;
 pub mod config;
-pub mod expert_xlsx;
-pub mod export;
 pub mod files;
 pub mod http;
 pub mod mail;

@@ -17,7 +17,15 @@ use chanjiao_domain::applications::{ApplicationForm, Status, Transition};
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::provinces::province_by_code;
 use chanjiao_domain::review::assign::{self, Conflict, Violation};
+use chanjiao_domain::review::lists::{
+    DECISIONS, EXPERTISE, PHASE_KINDS, PLEDGE_TEXT, ROUND_KINDS, direction_name, expertise_list,
+    label,
+};
+use chanjiao_domain::review::results::{
+    Distribution, DistributionRow, ExpertResult, ResultRow, Results,
+};
 use chanjiao_domain::review::rubric::Rubric;
+use chanjiao_docs::xlsx::experts::Vetted;
 use chanjiao_domain::validate::{mask_email, mask_phone};
 use chanjiao_store::applications as apps;
 use chanjiao_store::calls::CallRow;
@@ -82,31 +90,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Controlled lists
 
-/// The fields of expertise (专业领域) of the advanced-semiconductor field: the call's
-/// directions plus reliability.
-pub const EXPERTISE: [(&str, &str); 9] = [
-    ("materials_epitaxy", "第三代半导体材料与外延"),
-    ("power_devices", "功率电子器件"),
-    ("rf_devices", "射频与微波器件"),
-    ("optoelectronics", "光电子器件"),
-    ("ic_design", "集成电路设计"),
-    ("manufacturing", "制造工艺"),
-    ("packaging_test", "封装测试"),
-    ("equipment_parts", "半导体装备与零部件"),
-    ("reliability", "可靠性与失效分析"),
-];
-
-const ROUND_KINDS: [(&str, &str); 3] = [
-    ("initial", "立项评审"),
-    ("mid_term", "中期检查"),
-    ("acceptance", "验收评审"),
-];
-const PHASE_KINDS: [(&str, &str); 3] = [("online", "网评"), ("meeting", "会评"), ("visit", "调研")];
-const DECISIONS: [(&str, &str); 2] = [("shortlisted", "入围"), ("not_selected", "未入围")];
-
-pub const PLEDGE_TEXT: &str = "本人承诺：遵守评审纪律，客观公正评审；与申报单位存在利害关系时主动回避；\
-不泄露申报材料与评审信息；不接受申报单位的任何请托与馈赠。";
-
 #[derive(Serialize, ToSchema)]
 pub struct CodeName {
     pub code: String,
@@ -152,12 +135,6 @@ fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
 
 fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
-}
-
-fn label(list: &[(&str, &str)], code: &str) -> String {
-    list.iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_owned(), |(_, n)| (*n).to_owned())
 }
 
 fn province_name(code: &str) -> String {
@@ -460,19 +437,30 @@ async fn create_profile(
     Ok(Json(expert_view(row, true)))
 }
 
-fn expertise_list() -> Vec<(String, String)> {
-    EXPERTISE
-        .iter()
-        .map(|(c, n)| ((*c).to_owned(), (*n).to_owned()))
-        .collect()
-}
-
 fn xlsx_response(bytes: Vec<u8>, filename: &str) -> ApiResult<Response> {
     Ok(crate::http::download::file_response(
         bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        chanjiao_docs::xlsx::XLSX_MIME,
         filename,
     ))
+}
+
+/// The upload check every file goes through, as the expert import needs its answer.
+fn vet_upload(bytes: &[u8]) -> Vetted {
+    match crate::files::sniff(bytes) {
+        Ok(crate::files::FileType::Xlsx) => Vetted::Xlsx,
+        Err(e)
+            if e.fields
+                .first()
+                .is_some_and(|f| f.code == "archive_too_large") =>
+        {
+            Vetted::Refused {
+                code: "archive_too_large",
+                message: e.fields[0].message.clone(),
+            }
+        }
+        _ => Vetted::NotXlsx,
+    }
 }
 
 /// The import template (Excel).
@@ -481,7 +469,7 @@ fn xlsx_response(bytes: Vec<u8>, filename: &str) -> ApiResult<Response> {
 async fn expert_template(State(state): State<AppState>, cu: CurrentUser) -> ApiResult<Response> {
     pool_manager(&state, &cu).await?;
     xlsx_response(
-        crate::expert_xlsx::template(&expertise_list()),
+        chanjiao_docs::xlsx::experts::template(&expertise_list()),
         "专家导入模板.xlsx",
     )
 }
@@ -506,9 +494,9 @@ async fn export_experts(State(state): State<AppState>, cu: CurrentUser) -> ApiRe
             }
         }
     }
-    let rows: Vec<crate::expert_xlsx::ExpertExportRow> = experts
+    let rows: Vec<chanjiao_docs::xlsx::experts::ExpertExportRow> = experts
         .into_iter()
-        .map(|e| crate::expert_xlsx::ExpertExportRow {
+        .map(|e| chanjiao_docs::xlsx::experts::ExpertExportRow {
             login: e.login,
             name: e.name,
             phone: e.phone,
@@ -531,7 +519,7 @@ async fn export_experts(State(state): State<AppState>, cu: CurrentUser) -> ApiRe
     let mut ev = cu.event("expert.export", "expert_pool", "");
     ev.detail = serde_json::json!({ "rows": rows.len() });
     audit::record(&state.db, ev).await?;
-    xlsx_response(crate::expert_xlsx::export(&rows), "专家库.xlsx")
+    xlsx_response(chanjiao_docs::xlsx::experts::export(&rows), "专家库.xlsx")
 }
 
 #[derive(Serialize, ToSchema)]
@@ -605,7 +593,7 @@ async fn import_experts(
             FieldError::new("required", "请选择要导入的 Excel 文件"),
         )
     })?;
-    let rows = crate::expert_xlsx::parse(&bytes, &expertise_list()).map_err(|problems| {
+    let rows = chanjiao_docs::xlsx::experts::parse_upload(&bytes, &expertise_list(), vet_upload).map_err(|problems| {
         ApiError::validation(
             problems
                 .into_iter()
@@ -2254,11 +2242,6 @@ async fn current_phase(state: &AppState, r: &RoundRow) -> ApiResult<Option<Phase
     })
 }
 
-fn direction_name(code: Option<&str>) -> String {
-    code.and_then(|c| EXPERTISE.iter().find(|(x, _)| *x == c))
-        .map_or_else(|| "（未填写方向）".to_owned(), |(_, n)| (*n).to_owned())
-}
-
 async fn my_view(state: &AppState, a: AssignmentRow, r: &RoundRow) -> ApiResult<MyAssignment> {
     let phase = current_phase(state, r).await?;
     let blind = phase.as_ref().is_none_or(|p| p.blind);
@@ -3020,64 +3003,6 @@ async fn add_visit(
 // ---------------------------------------------------------------------------------------------
 // Results, selection, 立项
 
-#[derive(Serialize, ToSchema)]
-pub struct ResultRow {
-    pub application_id: i64,
-    pub number: Option<String>,
-    pub lead_name: String,
-    pub province_code: String,
-    pub province_name: String,
-    pub institution_type: Option<String>,
-    pub reviews: usize,
-    pub mean: f64,
-    pub trimmed_mean: f64,
-    pub normalized: f64,
-    pub rank: Option<usize>,
-    pub stddev: f64,
-    pub range: f64,
-    pub flagged: bool,
-    /// Recommendations of the submitted reviews: code → count.
-    pub recommendations: BTreeMap<String, usize>,
-    pub decision: Option<String>,
-    pub note: Option<String>,
-    pub letter_number: Option<String>,
-    pub letter_issued_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ExpertResult {
-    pub user_id: i64,
-    pub name: String,
-    pub reviews: usize,
-    pub mean: f64,
-    pub stddev: f64,
-    pub min: f64,
-    pub max: f64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DistributionRow {
-    pub code: String,
-    pub name: String,
-    pub shortlisted: usize,
-    pub total: usize,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Distribution {
-    pub by_province: Vec<DistributionRow>,
-    pub by_type: Vec<DistributionRow>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Results {
-    pub round_id: i64,
-    pub threshold: f64,
-    pub applications: Vec<ResultRow>,
-    pub experts: Vec<ExpertResult>,
-    pub distribution: Distribution,
-}
-
 async fn compute_results(state: &AppState, r: &RoundRow) -> ApiResult<Results> {
     use chanjiao_domain::review::aggregate::{self, ReviewScore};
     let apps_in = rv::round_applications(&state.db, r.id).await?;
@@ -3224,7 +3149,7 @@ async fn results_xlsx(
 ) -> ApiResult<Response> {
     let (r, _) = round_for(&state, &cu, id, Action::ReviewManage).await?;
     let res = compute_results(&state, &r).await?;
-    let bytes = results_workbook(&res).map_err(|e| {
+    let bytes = chanjiao_docs::xlsx::results::results_workbook(&res).map_err(|e| {
         tracing::error!(error = %e, "results export failed");
         ApiError::internal()
     })?;
@@ -3232,76 +3157,6 @@ async fn results_xlsx(
     e.detail = serde_json::json!({ "rows": res.applications.len() });
     audit::record(&state.db, e).await?;
     xlsx_response(bytes, &format!("评审结果-{}.xlsx", r.title))
-}
-
-fn results_workbook(res: &Results) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = wb.add_worksheet();
-    sheet.set_name("评审排名")?;
-    let headers = [
-        "排名",
-        "申报编号",
-        "牵头院校",
-        "省份",
-        "评审数",
-        "平均分",
-        "去极值平均分",
-        "标准化分",
-        "标准差",
-        "极差",
-        "意见分歧",
-        "入围结果",
-        "立项文号",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, a) in res.applications.iter().enumerate() {
-        let row = (i + 1) as u32;
-        if let Some(rank) = a.rank {
-            sheet.write_number(row, 0, rank as f64)?;
-        }
-        sheet.write_string(row, 1, a.number.clone().unwrap_or_default())?;
-        sheet.write_string(row, 2, &a.lead_name)?;
-        sheet.write_string(row, 3, &a.province_name)?;
-        sheet.write_number(row, 4, a.reviews as f64)?;
-        sheet.write_number(row, 5, a.mean)?;
-        sheet.write_number(row, 6, a.trimmed_mean)?;
-        sheet.write_number(row, 7, a.normalized)?;
-        sheet.write_number(row, 8, a.stddev)?;
-        sheet.write_number(row, 9, a.range)?;
-        sheet.write_string(row, 10, if a.flagged { "是" } else { "" })?;
-        sheet.write_string(
-            row,
-            11,
-            a.decision
-                .as_deref()
-                .map_or(String::new(), |d| label(&DECISIONS, d)),
-        )?;
-        sheet.write_string(row, 12, a.letter_number.clone().unwrap_or_default())?;
-    }
-    sheet.set_column_width(1, 16)?;
-    sheet.set_column_width(2, 30)?;
-    let experts = wb.add_worksheet();
-    experts.set_name("专家评分分布")?;
-    for (c, h) in ["专家", "评审数", "平均分", "标准差", "最低分", "最高分"]
-        .iter()
-        .enumerate()
-    {
-        experts.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, e) in res.experts.iter().enumerate() {
-        let row = (i + 1) as u32;
-        experts.write_string(row, 0, &e.name)?;
-        experts.write_number(row, 1, e.reviews as f64)?;
-        experts.write_number(row, 2, e.mean)?;
-        experts.write_number(row, 3, e.stddev)?;
-        experts.write_number(row, 4, e.min)?;
-        experts.write_number(row, 5, e.max)?;
-    }
-    wb.save_to_buffer()
 }
 
 #[derive(Deserialize, ToSchema)]
