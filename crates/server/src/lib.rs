@@ -47,6 +47,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::attachments::routes())
         .merge(routes::public::routes())
         .merge(routes::review::routes())
+        .merge(routes::notifications::routes())
         .split_for_parts()
 }
 

@@ -329,9 +329,10 @@ mod tests {
         let mailer = Mailer::from_settings(&settings(port)).unwrap();
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 0);
         let _ = server.await;
-        let page = chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
-            .await
-            .unwrap();
+        let page =
+            chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
+                .await
+                .unwrap();
         let m = &page.items[0];
         assert!(m.sent_at.is_none());
         assert_eq!(m.attempts, 1);
@@ -355,9 +356,10 @@ mod tests {
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 1);
         let s = server.await.unwrap().unwrap();
         assert_eq!(s.rcpt_to, vec!["<a@example.cn>".to_owned()]);
-        let page = chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
-            .await
-            .unwrap();
+        let page =
+            chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
+                .await
+                .unwrap();
         assert!(page.items[0].sent_at.is_some());
         assert!(page.items[0].last_error.is_none());
         assert!(

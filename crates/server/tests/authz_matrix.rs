@@ -482,8 +482,14 @@ async fn review_world(
     tx.commit().await.unwrap();
     let notes: Vec<i64> = [a, b].iter().map(|_| 0).collect();
     let _ = notes;
-    let own = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(a)).await.unwrap()[0].id;
-    let other = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(b)).await.unwrap()[0].id;
+    let own = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(a))
+        .await
+        .unwrap()[0]
+        .id;
+    let other = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(b))
+        .await
+        .unwrap()[0]
+        .id;
     (
         expert_own,
         expert_other,

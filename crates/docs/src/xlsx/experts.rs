@@ -492,7 +492,10 @@ pub fn parse_upload(
 /// further non-empty rows is returned beside them.
 type Cells = BTreeMap<u32, BTreeMap<u32, String>>;
 
-fn read_cells(bytes: &[u8], vet: impl FnOnce(&[u8]) -> Vetted) -> Result<(Cells, usize), RowProblem> {
+fn read_cells(
+    bytes: &[u8],
+    vet: impl FnOnce(&[u8]) -> Vetted,
+) -> Result<(Cells, usize), RowProblem> {
     let not_xlsx = || RowProblem::file("invalid_file", NOT_XLSX);
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE compound file: an .xls workbook, or an encrypted .xlsx.

@@ -11,6 +11,7 @@
 //!   its validation, the check of an expert's scores, and the weighted total.
 //! * [`lists`] — the controlled lists: fields of expertise, round and phase kinds, decisions.
 //! * [`results`] — what a round's results show (aggregates, selection, distributions).
+//! * [`status`] — rounds, phases, assignments and reviews: states, transitions, tables.
 //! * [`aggregate`] — score aggregation (汇总): means, trimmed means, per-expert z-scores,
 //!   disagreement flags, competition ranks, expert statistics and selection distributions.
 
@@ -22,3 +23,4 @@ pub mod mcf;
 pub mod results;
 pub mod rng;
 pub mod rubric;
+pub mod status;
