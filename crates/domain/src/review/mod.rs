@@ -11,6 +11,7 @@
 //!   its validation, the check of an expert's scores, and the weighted total.
 //! * [`lists`] — the controlled lists: fields of expertise, round and phase kinds, decisions.
 //! * [`results`] — what a round's results show (aggregates, selection, distributions).
+//! * [`redact`] — the blind variant of a form (网评盲审).
 //! * [`status`] — rounds, phases, assignments and reviews: states, transitions, tables.
 //! * [`aggregate`] — score aggregation (汇总): means, trimmed means, per-expert z-scores,
 //!   disagreement flags, competition ranks, expert statistics and selection distributions.
@@ -20,6 +21,7 @@ pub mod assign;
 pub mod generate;
 pub mod lists;
 pub mod mcf;
+pub mod redact;
 pub mod results;
 pub mod rng;
 pub mod rubric;

@@ -98,8 +98,16 @@ codes!(
 
 /// The allowed round transitions.
 pub const ROUND_TABLE: &[(RoundStatus, RoundTransition, RoundStatus)] = &[
-    (RoundStatus::Setup, RoundTransition::Commit, RoundStatus::Reviewing),
-    (RoundStatus::Reviewing, RoundTransition::Close, RoundStatus::Closed),
+    (
+        RoundStatus::Setup,
+        RoundTransition::Commit,
+        RoundStatus::Reviewing,
+    ),
+    (
+        RoundStatus::Reviewing,
+        RoundTransition::Close,
+        RoundStatus::Closed,
+    ),
 ];
 machine!(RoundStatus, RoundTransition, ROUND_TABLE);
 
@@ -132,8 +140,16 @@ codes!(
 
 /// The allowed phase transitions.
 pub const PHASE_TABLE: &[(PhaseStatus, PhaseTransition, PhaseStatus)] = &[
-    (PhaseStatus::Pending, PhaseTransition::Activate, PhaseStatus::Active),
-    (PhaseStatus::Active, PhaseTransition::Close, PhaseStatus::Closed),
+    (
+        PhaseStatus::Pending,
+        PhaseTransition::Activate,
+        PhaseStatus::Active,
+    ),
+    (
+        PhaseStatus::Active,
+        PhaseTransition::Close,
+        PhaseStatus::Closed,
+    ),
 ];
 machine!(PhaseStatus, PhaseTransition, PHASE_TABLE);
 
@@ -168,10 +184,26 @@ codes!(
 
 /// The allowed assignment transitions.
 pub const ASSIGNMENT_TABLE: &[(AssignmentStatus, AssignmentTransition, AssignmentStatus)] = &[
-    (AssignmentStatus::Proposed, AssignmentTransition::Confirm, AssignmentStatus::Invited),
-    (AssignmentStatus::Invited, AssignmentTransition::Accept, AssignmentStatus::Accepted),
-    (AssignmentStatus::Invited, AssignmentTransition::Decline, AssignmentStatus::Declined),
-    (AssignmentStatus::Accepted, AssignmentTransition::Decline, AssignmentStatus::Declined),
+    (
+        AssignmentStatus::Proposed,
+        AssignmentTransition::Confirm,
+        AssignmentStatus::Invited,
+    ),
+    (
+        AssignmentStatus::Invited,
+        AssignmentTransition::Accept,
+        AssignmentStatus::Accepted,
+    ),
+    (
+        AssignmentStatus::Invited,
+        AssignmentTransition::Decline,
+        AssignmentStatus::Declined,
+    ),
+    (
+        AssignmentStatus::Accepted,
+        AssignmentTransition::Decline,
+        AssignmentStatus::Declined,
+    ),
 ];
 machine!(AssignmentStatus, AssignmentTransition, ASSIGNMENT_TABLE);
 
@@ -207,6 +239,20 @@ codes!(
     }
 );
 
+/// The application states a round of this kind reviews, before assignment: initiation rounds
+/// the applications accepted for review, the others the projects under construction.
+pub fn eligible_statuses(kind: Option<RoundKind>) -> &'static [crate::applications::Status] {
+    use crate::applications::Status;
+    match kind {
+        Some(RoundKind::Initial) => &[Status::AcceptedForReview],
+        _ => &[
+            Status::UnderConstruction,
+            Status::MidTermPassed,
+            Status::Rectify,
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,8 +283,16 @@ mod tests {
         use RoundTransition as T;
         assert_eq!(S::Setup.next(T::Commit), Some(S::Reviewing));
         assert_eq!(S::Reviewing.next(T::Close), Some(S::Closed));
-        assert_eq!(S::Setup.next(T::Close), None, "a round in setup is not closed");
-        assert_eq!(S::Reviewing.next(T::Commit), None, "a table is committed once");
+        assert_eq!(
+            S::Setup.next(T::Close),
+            None,
+            "a round in setup is not closed"
+        );
+        assert_eq!(
+            S::Reviewing.next(T::Commit),
+            None,
+            "a table is committed once"
+        );
         assert_eq!(S::Closed.next(T::Commit), None);
         assert_eq!(S::Closed.next(T::Close), None);
         assert_eq!(T::Commit.source_codes(), ["setup"]);
@@ -253,7 +307,11 @@ mod tests {
         assert_eq!(S::Pending.next(T::Activate), Some(S::Active));
         assert_eq!(S::Active.next(T::Close), Some(S::Closed));
         assert_eq!(S::Active.next(T::Activate), None);
-        assert_eq!(S::Closed.next(T::Activate), None, "a closed phase does not reopen");
+        assert_eq!(
+            S::Closed.next(T::Activate),
+            None,
+            "a closed phase does not reopen"
+        );
         assert_eq!(S::Pending.next(T::Close), None);
     }
 
@@ -265,7 +323,11 @@ mod tests {
         assert_eq!(S::Invited.next(T::Accept), Some(S::Accepted));
         assert_eq!(S::Invited.next(T::Decline), Some(S::Declined));
         assert_eq!(S::Accepted.next(T::Decline), Some(S::Declined));
-        assert_eq!(S::Proposed.next(T::Accept), None, "an unconfirmed replacement is not seen");
+        assert_eq!(
+            S::Proposed.next(T::Accept),
+            None,
+            "an unconfirmed replacement is not seen"
+        );
         assert_eq!(S::Proposed.next(T::Decline), None);
         assert_eq!(S::Accepted.next(T::Accept), None, "an answer is given once");
         assert_eq!(S::Declined.next(T::Accept), None);
@@ -282,7 +344,11 @@ mod tests {
         use ReviewStatus as S;
         use ReviewTransition as T;
         assert_eq!(S::Draft.next(T::Submit), Some(S::Submitted));
-        assert_eq!(S::Submitted.next(T::Submit), None, "a submitted review is immutable");
+        assert_eq!(
+            S::Submitted.next(T::Submit),
+            None,
+            "a submitted review is immutable"
+        );
         assert_eq!(T::Submit.source_codes(), ["draft"]);
     }
 }

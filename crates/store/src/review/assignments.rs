@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::in_list;
+use chanjiao_domain::review::status::{AssignmentStatus, ReviewStatus};
+
 use crate::error::Result;
 use crate::{Db, Tx, on_db, on_tx};
 
@@ -27,6 +29,17 @@ pub struct AssignmentRow {
     pub responded_at: Option<DateTime<Utc>>,
     /// `none`, `draft` or `submitted` (the latest version).
     pub review_status: String,
+}
+
+impl AssignmentRow {
+    pub fn status(&self) -> Option<AssignmentStatus> {
+        AssignmentStatus::parse(&self.status)
+    }
+
+    /// The latest review version's state (`None`: no review yet).
+    pub fn review_status(&self) -> Option<ReviewStatus> {
+        ReviewStatus::parse(&self.review_status)
+    }
 }
 
 const ASSIGNMENTS: &str = "SELECT s.id, s.round_id, s.application_id, a.number, a.lead_name, \

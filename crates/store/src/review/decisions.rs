@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use chanjiao_domain::review::status::Decision;
+
 use crate::error::Result;
 use crate::{Db, Tx, on_db, on_tx};
 
@@ -16,6 +18,12 @@ pub struct DecisionRow {
     pub letter_number: Option<String>,
     pub letter_seq: Option<i32>,
     pub letter_issued_at: Option<DateTime<Utc>>,
+}
+
+impl DecisionRow {
+    pub fn decision(&self) -> Option<Decision> {
+        Decision::parse(&self.decision)
+    }
 }
 
 const DECISION: &str = "SELECT round_id, application_id, decision, note, decided_at, \

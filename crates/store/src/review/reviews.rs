@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use chanjiao_domain::review::status::ReviewStatus;
+
 use crate::error::Result;
 use crate::{Db, Tx, on_db, on_tx};
 
@@ -18,6 +20,12 @@ pub struct ReviewRow {
     pub total: Option<f64>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+}
+
+impl ReviewRow {
+    pub fn status(&self) -> Option<ReviewStatus> {
+        ReviewStatus::parse(&self.status)
+    }
 }
 
 const REVIEW: &str = "SELECT id, assignment_id, version, status, scores, recommendation, \

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::in_list;
+use chanjiao_domain::review::status::{PhaseStatus, RoundKind, RoundStatus};
+
 use crate::error::Result;
 use crate::{Db, Tx, on_db, on_tx};
 
@@ -35,6 +37,23 @@ pub struct PhaseRow {
     pub scores_editable: bool,
     pub decider: String,
     pub status: String,
+}
+
+impl RoundRow {
+    /// The round's state (`None` for a code this program does not know).
+    pub fn status(&self) -> Option<RoundStatus> {
+        RoundStatus::parse(&self.status)
+    }
+
+    pub fn kind(&self) -> Option<RoundKind> {
+        RoundKind::parse(&self.kind)
+    }
+}
+
+impl PhaseRow {
+    pub fn status(&self) -> Option<PhaseStatus> {
+        PhaseStatus::parse(&self.status)
+    }
 }
 
 /// A new or edited round.

@@ -9,6 +9,9 @@ use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::Action;
 use chanjiao_domain::review::assign::{self, Conflict, Violation};
+use chanjiao_domain::review::status::{
+    AssignmentStatus, AssignmentTransition, RoundKind, RoundTransition,
+};
 use chanjiao_store::audit;
 use chanjiao_store::review::{self as rv, AssignmentRow, NewAssignment};
 use chrono::{DateTime, Utc};
@@ -239,8 +242,8 @@ pub(super) async fn commit(
     if !rv::set_round_status(
         &mut tx,
         id,
-        "setup",
-        "reviewing",
+        RoundTransition::Commit.source_codes()[0],
+        RoundTransition::Commit.target().as_str(),
         Some(&input.mode),
         input.seed.as_deref(),
     )
@@ -272,7 +275,7 @@ pub(super) async fn commit(
                 &NewAssignment {
                     application_id: p.apps[a].id,
                     expert_user_id: ex.user_id,
-                    status: "invited",
+                    status: AssignmentStatus::Invited.as_str(),
                     source,
                     fit: assign::fit(&p.inst, a, e as usize),
                     replaces_id: None,
@@ -283,7 +286,7 @@ pub(super) async fn commit(
                 notify_expert(&mut tx, ex, &r.title).await?;
             }
         }
-        if r.kind == "initial" {
+        if r.kind() == Some(RoundKind::Initial) {
             move_application(&mut tx, p.apps[a].id, Transition::StartReview).await?;
         }
     }
@@ -378,7 +381,7 @@ pub(super) async fn confirm_replacement(
     ApiJson(input): ApiJson<ConfirmInput>,
 ) -> ApiResult<Json<Assignment>> {
     let (a, r) = assignment_for(&state, &cu, id, Action::ReviewManage).await?;
-    if a.status != "proposed" {
+    if a.status() != Some(AssignmentStatus::Proposed) {
         return Err(ApiError::conflict("not_proposed", "该分配不是待确认的替换"));
     }
     let user_id = input.user_id.unwrap_or(a.expert_user_id);
@@ -387,7 +390,7 @@ pub(super) async fn confirm_replacement(
     let mut pairs: Vec<Pair> = rv::assignments(&state.db, r.id)
         .await?
         .into_iter()
-        .filter(|x| x.status == "invited" || x.status == "accepted")
+        .filter(|x| x.status().is_some_and(AssignmentStatus::on_panel))
         .map(|x| Pair {
             application_id: x.application_id,
             user_id: x.expert_user_id,
@@ -431,7 +434,15 @@ pub(super) async fn confirm_replacement(
     if user_id != a.expert_user_id {
         rv::repoint_assignment(&mut tx, id, user_id, fit).await?;
     }
-    if !rv::answer_assignment(&mut tx, id, &["proposed"], "invited", None).await? {
+    if !rv::answer_assignment(
+        &mut tx,
+        id,
+        &AssignmentTransition::Confirm.source_codes(),
+        AssignmentTransition::Confirm.target().as_str(),
+        None,
+    )
+    .await?
+    {
         return Err(ApiError::conflict("not_proposed", "该分配不是待确认的替换"));
     }
     notify_expert(&mut tx, &expert, &r.title).await?;

@@ -7,9 +7,10 @@ use axum::response::Response;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::provinces::province_by_code;
-use chanjiao_domain::review::assign::{self};
+use chanjiao_domain::review::assign;
 use chanjiao_domain::review::lists::EXPERTISE;
 use chanjiao_domain::review::rubric::Rubric;
+use chanjiao_domain::review::status::{AssignmentStatus, RoundStatus, eligible_statuses};
 use chanjiao_store::applications as apps;
 use chanjiao_store::calls::CallRow;
 use chanjiao_store::notifications as notes;
@@ -56,17 +57,13 @@ pub fn rubric_of(r: &RoundRow) -> Rubric {
     serde_json::from_str(&r.rubric).unwrap_or_else(|_| Rubric::default_initial())
 }
 
-/// Statuses of the applications a round of this kind reviews, before assignment.
-pub(super) fn eligible_statuses(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "initial" => &["accepted_for_review"],
-        _ => &["under_construction", "mid_term_passed", "rectify"],
-    }
-}
-
 pub(super) async fn round_apps(state: &AppState, r: &RoundRow) -> ApiResult<Vec<RoundApp>> {
-    Ok(if r.status == "setup" {
-        rv::call_applications(&state.db, r.call_id, eligible_statuses(&r.kind)).await?
+    Ok(if r.status() == Some(RoundStatus::Setup) {
+        let statuses: Vec<&str> = eligible_statuses(r.kind())
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        rv::call_applications(&state.db, r.call_id, &statuses).await?
     } else {
         rv::round_applications(&state.db, r.id).await?
     })
@@ -136,7 +133,7 @@ pub(super) async fn build_problem(
     let own_load: HashMap<i64, i64> = if exclude_round_load {
         let mut m = HashMap::new();
         for a in rv::assignments(&state.db, r.id).await? {
-            if a.status != "declined" {
+            if a.status() != Some(AssignmentStatus::Declined) {
                 *m.entry(a.expert_user_id).or_insert(0) += 1;
             }
         }
@@ -268,7 +265,7 @@ pub(super) async fn build_problem(
 
 /// Assignment changes only while the round is being set up.
 pub(super) fn ensure_setup(r: &RoundRow) -> ApiResult<()> {
-    if r.status == "setup" {
+    if r.status() == Some(RoundStatus::Setup) {
         Ok(())
     } else {
         Err(ApiError::conflict(

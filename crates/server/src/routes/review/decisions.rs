@@ -8,6 +8,7 @@ use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::Action;
 use chanjiao_domain::review::lists::direction_name;
 use chanjiao_domain::review::results::ResultRow;
+use chanjiao_domain::review::status::{Decision, RoundKind, RoundStatus};
 use chanjiao_store::applications as apps;
 use chanjiao_store::notifications as notes;
 use chanjiao_store::review::{self as rv};
@@ -42,22 +43,22 @@ pub(super) async fn decide(
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> ApiResult<Json<ResultRow>> {
     let (r, _) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    if r.kind != "initial" {
+    if r.kind() != Some(RoundKind::Initial) {
         return Err(ApiError::conflict(
             "not_initial",
             "入围与立项只适用于立项评审批次",
         ));
     }
-    if r.status != "closed" {
+    if r.status() != Some(RoundStatus::Closed) {
         return Err(ApiError::conflict(
             "round_open",
             "请先结束评审，再确定入围结果",
         ));
     }
-    let transition = match input.decision.as_str() {
-        "shortlisted" => Transition::Shortlist,
-        "not_selected" => Transition::Reject,
-        _ => {
+    let transition = match Decision::parse(&input.decision) {
+        Some(Decision::Shortlisted) => Transition::Shortlist,
+        Some(Decision::NotSelected) => Transition::Reject,
+        None => {
             return Err(ApiError::field(
                 "decision",
                 FieldError::new("invalid", "请选择入围或未入围"),
@@ -127,7 +128,7 @@ pub(super) async fn issue_letter(
     let Some(d) = rv::get_decision(&state.db, id, application_id).await? else {
         return Err(ApiError::conflict("not_shortlisted", "该申报尚未入围"));
     };
-    if d.decision != "shortlisted" {
+    if d.decision() != Some(Decision::Shortlisted) {
         return Err(ApiError::conflict("not_shortlisted", "该申报尚未入围"));
     }
     if d.letter_number.is_some() {

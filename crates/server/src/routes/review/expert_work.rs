@@ -10,8 +10,12 @@ use axum::response::Response;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::ApplicationForm;
 use chanjiao_domain::policy::Action;
-use chanjiao_domain::review::assign::{self};
+use chanjiao_domain::review::assign;
 use chanjiao_domain::review::lists::{PLEDGE_TEXT, direction_name};
+use chanjiao_domain::review::redact::redact;
+use chanjiao_domain::review::status::{
+    AssignmentStatus, AssignmentTransition, ReviewStatus, RoundStatus,
+};
 use chanjiao_store::applications as apps;
 use chanjiao_store::review::{self as rv, AssignmentRow, NewAssignment, RoundRow};
 use chanjiao_store::{audit, calls};
@@ -84,7 +88,7 @@ pub(super) async fn my_assignments(
     let mut out = Vec::new();
     let mut rounds: HashMap<i64, RoundRow> = HashMap::new();
     for a in rv::assignments_of_expert(&state.db, cu.user.id).await? {
-        if a.status == "proposed" {
+        if a.status() == Some(AssignmentStatus::Proposed) {
             continue;
         }
         if let std::collections::hash_map::Entry::Vacant(v) = rounds.entry(a.round_id)
@@ -108,11 +112,19 @@ pub(super) async fn accept(
     Id(id): Id,
 ) -> ApiResult<Json<MyAssignment>> {
     let (_, r) = assignment_for(&state, &cu, id, Action::AssignmentWork).await?;
-    if r.status != "reviewing" {
+    if r.status() != Some(RoundStatus::Reviewing) {
         return Err(ApiError::conflict("not_reviewing", "该评审批次不在评审中"));
     }
     let mut tx = state.db.begin().await?;
-    if !rv::answer_assignment(&mut tx, id, &["invited"], "accepted", None).await? {
+    if !rv::answer_assignment(
+        &mut tx,
+        id,
+        &AssignmentTransition::Accept.source_codes(),
+        AssignmentTransition::Accept.target().as_str(),
+        None,
+    )
+    .await?
+    {
         return Err(ApiError::conflict("already_answered", "已答复过该评审邀请"));
     }
     audit::append(&mut tx, cu.event("review.accept", "review_assignment", id)).await?;
@@ -177,10 +189,10 @@ pub(super) async fn decline(
             FieldError::new("required", "请填写不能参加评审的原因（不超过 500 字）"),
         ));
     }
-    if r.status != "reviewing" {
+    if r.status() != Some(RoundStatus::Reviewing) {
         return Err(ApiError::conflict("not_reviewing", "该评审批次不在评审中"));
     }
-    if a.review_status == "submitted" {
+    if a.review_status() == Some(ReviewStatus::Submitted) {
         return Err(ApiError::conflict(
             "already_reviewed",
             "已提交评审意见，不能再拒绝",
@@ -192,7 +204,9 @@ pub(super) async fn decline(
         .into_iter()
         .filter(|x| {
             x.id != id
-                && (x.status == "invited" || x.status == "accepted" || x.status == "proposed")
+                && (x
+                    .status()
+                    .is_some_and(|s| s.on_panel() || s == AssignmentStatus::Proposed))
         })
         .map(|x| (x.application_id, x.expert_user_id))
         .collect();
@@ -204,8 +218,8 @@ pub(super) async fn decline(
     if !rv::answer_assignment(
         &mut tx,
         id,
-        &["invited", "accepted"],
-        "declined",
+        &AssignmentTransition::Decline.source_codes(),
+        AssignmentTransition::Decline.target().as_str(),
         Some(&reason),
     )
     .await?
@@ -221,7 +235,7 @@ pub(super) async fn decline(
             &NewAssignment {
                 application_id: a.application_id,
                 expert_user_id: ex.user_id,
-                status: "proposed",
+                status: AssignmentStatus::Proposed.as_str(),
                 source: "replacement".into(),
                 fit,
                 replaces_id: Some(id),
@@ -262,55 +276,6 @@ pub(super) async fn pledge(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub const REDACTED: &str = "■■■";
-
-/// The form with the applicant's identity removed: names, people and contacts, and every
-/// occurrence of the lead's and partners' names in the prose.
-pub fn redact(form: &ApplicationForm) -> ApplicationForm {
-    let mut names: Vec<String> = std::iter::once(form.lead.name.clone())
-        .chain(form.partners.iter().map(|p| p.name.clone()))
-        .chain([
-            form.lead.contact_name.clone(),
-            form.commitment.responsible_person.clone(),
-        ])
-        .chain(form.partners.iter().map(|p| p.contact.clone()))
-        .filter(|n| n.chars().count() >= 2)
-        .collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    let mut v = serde_json::to_value(form).unwrap_or_default();
-    fn walk(v: &mut serde_json::Value, names: &[String]) {
-        match v {
-            serde_json::Value::String(s) => {
-                for n in names {
-                    if s.contains(n.as_str()) {
-                        *s = s.replace(n.as_str(), REDACTED);
-                    }
-                }
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, names)),
-            serde_json::Value::Object(o) => o.values_mut().for_each(|x| walk(x, names)),
-            _ => {}
-        }
-    }
-    walk(&mut v, &names);
-    let mut out: ApplicationForm = serde_json::from_value(v).unwrap_or_default();
-    out.lead.name = REDACTED.into();
-    out.lead.contact_name = REDACTED.into();
-    out.lead.contact_title = REDACTED.into();
-    out.lead.contact_phone = REDACTED.into();
-    out.lead.contact_email = REDACTED.into();
-    out.commitment.responsible_person = REDACTED.into();
-    for p in &mut out.partners {
-        p.org_id = None;
-        p.name = REDACTED.into();
-        p.uscc = REDACTED.into();
-        p.contact = REDACTED.into();
-        p.contact_phone = REDACTED.into();
-        p.contact_email = REDACTED.into();
-    }
-    out
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AssignedApplication {
     pub id: i64,
@@ -337,7 +302,7 @@ pub(super) async fn assigned_form(
     Option<i32>,
 )> {
     let (a, r) = assignment_for(state, cu, id, Action::AssignmentWork).await?;
-    if !(a.status == "invited" || a.status == "accepted") {
+    if !a.status().is_some_and(AssignmentStatus::on_panel) {
         return Err(ApiError::conflict("not_assigned", "您已不再评审该申报"));
     }
     let row = apps::get(&state.db, a.application_id)

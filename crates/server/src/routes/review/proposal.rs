@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::policy::Action;
-use chanjiao_domain::review::assign::{self};
+use chanjiao_domain::review::assign;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

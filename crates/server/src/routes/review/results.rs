@@ -9,6 +9,7 @@ use chanjiao_domain::policy::Action;
 use chanjiao_domain::review::results::{
     Distribution, DistributionRow, ExpertResult, ResultRow, Results,
 };
+use chanjiao_domain::review::status::Decision;
 use chanjiao_store::audit;
 use chanjiao_store::review::{self as rv, RoundApp, RoundRow};
 
@@ -100,7 +101,7 @@ pub(super) async fn compute_results(state: &AppState, r: &RoundRow) -> ApiResult
     let shortlisted = |id: i64| {
         decisions
             .get(&id)
-            .is_some_and(|d| d.decision == "shortlisted")
+            .is_some_and(|d| d.decision() == Some(Decision::Shortlisted))
     };
     let by_province = aggregate::distribution(
         apps_in

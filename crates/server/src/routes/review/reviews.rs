@@ -7,6 +7,7 @@ use axum::extract::State;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::policy::Action;
 use chanjiao_domain::review::rubric::Rubric;
+use chanjiao_domain::review::status::{AssignmentStatus, ReviewStatus, RoundStatus};
 use chanjiao_store::audit;
 use chanjiao_store::notifications as notes;
 use chanjiao_store::review::{self as rv, AssignmentRow, RoundRow};
@@ -64,7 +65,7 @@ pub(super) async fn review_view(
         None => Review {
             id: None,
             version: 1,
-            status: "draft".into(),
+            status: ReviewStatus::Draft.as_str().into(),
             scores: BTreeMap::new(),
             recommendation: None,
             opinion_html: String::new(),
@@ -104,7 +105,7 @@ pub(super) fn editable_version(
 ) -> Result<i32, ApiError> {
     match latest {
         None => Ok(1),
-        Some(v) if v.status == "draft" => Ok(v.version),
+        Some(v) if v.status() == Some(ReviewStatus::Draft) => Ok(v.version),
         Some(v) if correction_allowed => Ok(v.version + 1),
         Some(_) => Err(ApiError::conflict(
             "review_submitted",
@@ -118,10 +119,10 @@ pub(super) async fn ensure_can_score(
     a: &AssignmentRow,
     r: &RoundRow,
 ) -> ApiResult<()> {
-    if r.status != "reviewing" {
+    if r.status() != Some(RoundStatus::Reviewing) {
         return Err(ApiError::conflict("not_reviewing", "该评审批次不在评审中"));
     }
-    if a.status != "accepted" {
+    if a.status() != Some(AssignmentStatus::Accepted) {
         return Err(ApiError::conflict("not_accepted", "请先确认参加评审"));
     }
     if current_phase(state, r)
@@ -231,7 +232,7 @@ pub(super) async fn submit_review(
     }
     let Some(draft) = rv::latest_review(&state.db, id)
         .await?
-        .filter(|v| v.status == "draft")
+        .filter(|v| v.status() == Some(ReviewStatus::Draft))
     else {
         return Err(ApiError::conflict(
             "nothing_to_submit",
@@ -281,7 +282,9 @@ pub(super) async fn allow_correction(
             FieldError::new("required", "请填写允许更正的理由（不超过 500 字）"),
         ));
     }
-    if r.status != "reviewing" || a.review_status != "submitted" {
+    if r.status() != Some(RoundStatus::Reviewing)
+        || a.review_status() != Some(ReviewStatus::Submitted)
+    {
         return Err(ApiError::conflict(
             "not_submitted",
             "只有评审进行中且已提交的评审意见可以更正",

@@ -8,6 +8,9 @@ use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::review::lists::{PHASE_KINDS, ROUND_KINDS, label};
 use chanjiao_domain::review::rubric::Rubric;
+use chanjiao_domain::review::status::{
+    AssignmentStatus, PhaseKind, PhaseStatus, ReviewStatus, RoundKind, RoundStatus, RoundTransition,
+};
 use chanjiao_store::calls::CallRow;
 use chanjiao_store::review::{self as rv, PhaseInput, PhaseRow, RoundInput, RoundRow};
 use chanjiao_store::{audit, calls};
@@ -95,11 +98,11 @@ pub(super) async fn round_view(state: &AppState, r: RoundRow, call: &CallRow) ->
         application_count,
         assigned: assignments
             .iter()
-            .filter(|a| a.status == "invited" || a.status == "accepted")
+            .filter(|a| a.status().is_some_and(AssignmentStatus::on_panel))
             .count(),
         submitted_reviews: assignments
             .iter()
-            .filter(|a| a.review_status == "submitted")
+            .filter(|a| a.review_status() == Some(ReviewStatus::Submitted))
             .count(),
         created_at: r.created_at,
     })
@@ -181,14 +184,14 @@ pub struct RoundUpdate {
 pub(super) fn default_phases() -> Vec<PhaseInput> {
     vec![
         PhaseInput {
-            kind: "online".into(),
+            kind: PhaseKind::Online.as_str().into(),
             name: "网评".into(),
             blind: true,
             scores_editable: true,
             decider: "office".into(),
         },
         PhaseInput {
-            kind: "meeting".into(),
+            kind: PhaseKind::Meeting.as_str().into(),
             name: "会评".into(),
             blind: false,
             scores_editable: true,
@@ -352,7 +355,7 @@ pub(super) async fn update_round(
     ApiJson(input): ApiJson<RoundUpdate>,
 ) -> ApiResult<Json<Round>> {
     let (r, call) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    if r.status != "setup" {
+    if r.status() != Some(RoundStatus::Setup) {
         return Err(ApiError::conflict(
             "round_started",
             "评审已开始，不能修改评审批次设置",
@@ -393,7 +396,7 @@ pub(super) async fn activate_phase(
     ApiJson(input): ApiJson<PhaseChoice>,
 ) -> ApiResult<Json<Round>> {
     let (r, call) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    if r.status != "reviewing" {
+    if r.status() != Some(RoundStatus::Reviewing) {
         return Err(ApiError::conflict(
             "not_reviewing",
             "只有评审进行中的批次可以切换阶段",
@@ -402,7 +405,7 @@ pub(super) async fn activate_phase(
     let phases = rv::phases(&state.db, id).await?;
     if !phases
         .iter()
-        .any(|p| p.id == input.phase_id && p.status == "pending")
+        .any(|p| p.id == input.phase_id && p.status() == Some(PhaseStatus::Pending))
     {
         return Err(ApiError::field(
             "phase_id",
@@ -429,13 +432,22 @@ pub(super) async fn close_round(
     let (r, call) = round_for(&state, &cu, id, Action::ReviewManage).await?;
     let apps_in = rv::round_applications(&state.db, id).await?;
     let mut tx = state.db.begin().await?;
-    if !rv::set_round_status(&mut tx, id, "reviewing", "closed", None, None).await? {
+    if !rv::set_round_status(
+        &mut tx,
+        id,
+        RoundTransition::Close.source_codes()[0],
+        RoundTransition::Close.target().as_str(),
+        None,
+        None,
+    )
+    .await?
+    {
         return Err(ApiError::conflict(
             "not_reviewing",
             "只有评审进行中的批次可以结束",
         ));
     }
-    if r.kind == "initial" {
+    if r.kind() == Some(RoundKind::Initial) {
         for a in &apps_in {
             move_application(&mut tx, a.id, Transition::FinishReview).await?;
         }
