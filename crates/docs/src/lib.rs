@@ -19,6 +19,7 @@ mod fonts;
 mod letter;
 mod model;
 mod pdf;
+pub mod xlsx;
 
 use chanjiao_domain::applications::ApplicationForm;
 

@@ -3,8 +3,6 @@
 
 pub mod access;
 pub mod config;
-pub mod expert_xlsx;
-pub mod export;
 pub mod files;
 pub mod http;
 pub mod mail;
@@ -49,6 +47,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::attachments::routes())
         .merge(routes::public::routes())
         .merge(routes::review::routes())
+        .merge(routes::notifications::routes())
         .split_for_parts()
 }
 

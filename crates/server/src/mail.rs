@@ -167,14 +167,14 @@ pub async fn deliver_due(
     mailer: &Mailer,
 ) -> Result<usize, chanjiao_store::StoreError> {
     let mut sent = 0;
-    for m in chanjiao_store::review::due_mail(db, 50).await? {
+    for m in chanjiao_store::notifications::due_mail(db, 50).await? {
         let err = mailer.send(&m.to_addr, &m.subject, &m.body).await.err();
         match &err {
             Some(e) => tracing::warn!(mail = m.id, error = %e, "mail delivery failed"),
             None => sent += 1,
         }
         let next = chanjiao_store::now() + backoff(m.attempts + 1);
-        chanjiao_store::review::mail_attempted(db, m.id, err.as_deref(), next).await?;
+        chanjiao_store::notifications::mail_attempted(db, m.id, err.as_deref(), next).await?;
     }
     Ok(sent)
 }
@@ -320,7 +320,7 @@ mod tests {
             .unwrap();
         db.migrate().await.unwrap();
         let mut tx = db.begin().await.unwrap();
-        chanjiao_store::review::enqueue_mail(&mut tx, "a@example.cn", "立项通知", "内容")
+        chanjiao_store::notifications::enqueue_mail(&mut tx, "a@example.cn", "立项通知", "内容")
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -329,9 +329,10 @@ mod tests {
         let mailer = Mailer::from_settings(&settings(port)).unwrap();
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 0);
         let _ = server.await;
-        let page = chanjiao_store::review::outbox(&db, chanjiao_store::Paging::new(None, None))
-            .await
-            .unwrap();
+        let page =
+            chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
+                .await
+                .unwrap();
         let m = &page.items[0];
         assert!(m.sent_at.is_none());
         assert_eq!(m.attempts, 1);
@@ -340,14 +341,14 @@ mod tests {
             "{m:?}"
         );
         assert!(
-            chanjiao_store::review::due_mail(&db, 10)
+            chanjiao_store::notifications::due_mail(&db, 10)
                 .await
                 .unwrap()
                 .is_empty(),
             "not due again before its back-off"
         );
         // Due again (as after the back-off): delivered and marked sent.
-        chanjiao_store::review::mail_attempted(&db, m.id, Some("x"), chanjiao_store::now())
+        chanjiao_store::notifications::mail_attempted(&db, m.id, Some("x"), chanjiao_store::now())
             .await
             .unwrap();
         let (port, server) = fake_smtp(false).await;
@@ -355,13 +356,14 @@ mod tests {
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 1);
         let s = server.await.unwrap().unwrap();
         assert_eq!(s.rcpt_to, vec!["<a@example.cn>".to_owned()]);
-        let page = chanjiao_store::review::outbox(&db, chanjiao_store::Paging::new(None, None))
-            .await
-            .unwrap();
+        let page =
+            chanjiao_store::notifications::outbox(&db, chanjiao_store::Paging::new(None, None))
+                .await
+                .unwrap();
         assert!(page.items[0].sent_at.is_some());
         assert!(page.items[0].last_error.is_none());
         assert!(
-            chanjiao_store::review::due_mail(&db, 10)
+            chanjiao_store::notifications::due_mail(&db, 10)
                 .await
                 .unwrap()
                 .is_empty()

@@ -475,15 +475,21 @@ async fn review_world(
     .unwrap()
     .unwrap();
     for org in [a, b] {
-        rv::notify(&mut tx, None, Some(org), "通知", "内容", None)
+        chanjiao_store::notifications::notify(&mut tx, None, Some(org), "通知", "内容", None)
             .await
             .unwrap();
     }
     tx.commit().await.unwrap();
     let notes: Vec<i64> = [a, b].iter().map(|_| 0).collect();
     let _ = notes;
-    let own = rv::notifications_for(&app.db, 0, Some(a)).await.unwrap()[0].id;
-    let other = rv::notifications_for(&app.db, 0, Some(b)).await.unwrap()[0].id;
+    let own = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(a))
+        .await
+        .unwrap()[0]
+        .id;
+    let other = chanjiao_store::notifications::notifications_for(&app.db, 0, Some(b))
+        .await
+        .unwrap()[0]
+        .id;
     (
         expert_own,
         expert_other,

@@ -676,7 +676,7 @@ async fn a_decline_proposes_a_replacement_for_that_slot_only(app: TestApp) {
 async fn experts_are_imported_from_excel_all_or_nothing(app: TestApp) {
     let p = Programme::set_up(&app, chrono::Utc::now() + chrono::Duration::days(3)).await;
     let office = app.login("office").await;
-    let row = |login: &str, phone: &str| chanjiao_server::expert_xlsx::ExpertExportRow {
+    let row = |login: &str, phone: &str| chanjiao_docs::xlsx::experts::ExpertExportRow {
         login: login.into(),
         name: "钱学森".into(),
         phone: Some(phone.into()),
@@ -693,7 +693,7 @@ async fn experts_are_imported_from_excel_all_or_nothing(app: TestApp) {
         active_load: 0,
     };
     // One bad row (a phone that is not a mobile number): nothing is imported.
-    let bad = chanjiao_server::expert_xlsx::export(&[
+    let bad = chanjiao_docs::xlsx::experts::export(&[
         row("import.a", "13912345678"),
         row("import.b", "12345"),
     ]);
@@ -713,7 +713,7 @@ async fn experts_are_imported_from_excel_all_or_nothing(app: TestApp) {
         .await;
     assert_eq!(r.status, 422);
     // A good file creates accounts with one-time passwords; importing again updates.
-    let good = chanjiao_server::expert_xlsx::export(&[
+    let good = chanjiao_docs::xlsx::experts::export(&[
         row("import.a", "13912345678"),
         row("import.b", "13812345678"),
     ]);
@@ -736,9 +736,9 @@ async fn experts_are_imported_from_excel_all_or_nothing(app: TestApp) {
     assert_eq!(list.body["total"], 2);
     let (status, _, xlsx) = office.get_bytes("/api/experts/export.xlsx").await;
     assert_eq!(status, 200);
-    let parsed = chanjiao_server::expert_xlsx::parse(
+    let parsed = chanjiao_docs::xlsx::experts::parse(
         &xlsx,
-        &chanjiao_server::routes::review::EXPERTISE
+        &chanjiao_domain::review::lists::EXPERTISE
             .iter()
             .map(|(c, n)| ((*c).to_owned(), (*n).to_owned()))
             .collect::<Vec<_>>(),

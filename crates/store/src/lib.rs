@@ -9,6 +9,7 @@ pub mod calls;
 mod db;
 pub mod error;
 mod json_sql;
+pub mod notifications;
 pub mod organizations;
 pub mod review;
 pub mod users;

@@ -9,12 +9,20 @@
 //!   any dependency.
 //! * [`rubric`] — the review rubric (评审指标): criteria, weights, scales and recommendations;
 //!   its validation, the check of an expert's scores, and the weighted total.
+//! * [`lists`] — the controlled lists: fields of expertise, round and phase kinds, decisions.
+//! * [`results`] — what a round's results show (aggregates, selection, distributions).
+//! * [`redact`] — the blind variant of a form (网评盲审).
+//! * [`status`] — rounds, phases, assignments and reviews: states, transitions, tables.
 //! * [`aggregate`] — score aggregation (汇总): means, trimmed means, per-expert z-scores,
 //!   disagreement flags, competition ranks, expert statistics and selection distributions.
 
 pub mod aggregate;
 pub mod assign;
 pub mod generate;
+pub mod lists;
 pub mod mcf;
+pub mod redact;
+pub mod results;
 pub mod rng;
 pub mod rubric;
+pub mod status;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod meta;
+pub mod notifications;
 pub mod organizations;
 pub mod public;
 pub mod review;

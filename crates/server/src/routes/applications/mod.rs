@@ -514,7 +514,24 @@ async fn export(
         }
         page_no += 1;
     }
-    let bytes = crate::export::applications_xlsx(&rows).map_err(|e| {
+    let intake: Vec<chanjiao_docs::xlsx::intake::IntakeRow> = rows
+        .iter()
+        .map(|r| chanjiao_docs::xlsx::intake::IntakeRow {
+            number: r.number.clone(),
+            call_title: r.call_title.clone(),
+            lead_name: r.lead_name.clone(),
+            province_code: r.province_code.clone(),
+            institution_type: r.institution_type.clone(),
+            direction: r.direction.clone(),
+            status: r.status.clone(),
+            partner_count: r.partner_count,
+            confirmed_count: r.confirmed_count,
+            submitted_version: r.submitted_version,
+            submitted_at: r.submitted_at,
+            paper_received_on: r.paper_received_on.clone(),
+        })
+        .collect();
+    let bytes = chanjiao_docs::xlsx::intake::applications_xlsx(&intake).map_err(|e| {
         tracing::error!(error = %e, "xlsx export failed");
         ApiError::internal()
     })?;

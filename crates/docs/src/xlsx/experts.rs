@@ -8,8 +8,8 @@
 //! full-width characters and stray spaces. Every problem of every row is reported, so a user
 //! fixes the whole file in one go.
 //!
-//! Uploaded bytes are untrusted: the zip is checked by [`crate::files::sniff`] (entry count,
-//! expansion, ratio) before calamine opens it, and the sheet is read cell by cell rather than
+//! Uploaded bytes are untrusted: [`parse_upload`] has the caller's upload check vet the zip
+//! (entry count, expansion, ratio; the server's `files::sniff`) before calamine opens it, and the sheet is read cell by cell rather than
 //! as a dense range, so a file with one cell at `XFD1048576` costs nothing.
 
 use std::collections::{BTreeMap, HashMap};
@@ -384,11 +384,34 @@ fn clip(s: &str) -> &str {
 
 /// Parses an uploaded file against the controlled list of fields `(code, name)`. Either every
 /// row is valid, or every problem found is returned (sorted by row, then column order).
+///
+/// For bytes this program made itself (an export read back); an upload goes through
+/// [`parse_upload`].
 pub fn parse(
     bytes: &[u8],
     fields: &[(String, String)],
 ) -> Result<Vec<ExpertImportRow>, Vec<RowProblem>> {
-    let (cells, rows_beyond_cap) = read_cells(bytes).map_err(|p| vec![p])?;
+    parse_upload(bytes, fields, |_| Vetted::Xlsx)
+}
+
+/// What the caller's upload check says about the bytes before calamine opens them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vetted {
+    /// A well-formed workbook within the archive limits.
+    Xlsx,
+    /// Something else (another type, or not a valid zip).
+    NotXlsx,
+    /// Refused with the check's own code and message (e.g. `archive_too_large`).
+    Refused { code: &'static str, message: String },
+}
+
+/// [`parse`] for an uploaded file: `vet` inspects the untrusted bytes first.
+pub fn parse_upload(
+    bytes: &[u8],
+    fields: &[(String, String)],
+    vet: impl FnOnce(&[u8]) -> Vetted,
+) -> Result<Vec<ExpertImportRow>, Vec<RowProblem>> {
+    let (cells, rows_beyond_cap) = read_cells(bytes, vet).map_err(|p| vec![p])?;
     let mut rows = cells.into_iter().filter(|(_, r)| !r.is_empty());
 
     // The header: the first row naming 账号 among the first few; otherwise the first row.
@@ -469,7 +492,10 @@ pub fn parse(
 /// further non-empty rows is returned beside them.
 type Cells = BTreeMap<u32, BTreeMap<u32, String>>;
 
-fn read_cells(bytes: &[u8]) -> Result<(Cells, usize), RowProblem> {
+fn read_cells(
+    bytes: &[u8],
+    vet: impl FnOnce(&[u8]) -> Vetted,
+) -> Result<(Cells, usize), RowProblem> {
     let not_xlsx = || RowProblem::file("invalid_file", NOT_XLSX);
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // An OLE compound file: an .xls workbook, or an encrypted .xlsx.
@@ -480,19 +506,10 @@ fn read_cells(bytes: &[u8]) -> Result<(Cells, usize), RowProblem> {
             ),
         ));
     }
-    match crate::files::sniff(bytes) {
-        Ok(crate::files::FileType::Xlsx) => {}
-        Err(e)
-            if e.fields
-                .first()
-                .is_some_and(|f| f.code == "archive_too_large") =>
-        {
-            return Err(RowProblem::file(
-                "archive_too_large",
-                e.fields[0].message.clone(),
-            ));
-        }
-        _ => return Err(not_xlsx()),
+    match vet(bytes) {
+        Vetted::Xlsx => {}
+        Vetted::Refused { code, message } => return Err(RowProblem::file(code, message)),
+        Vetted::NotXlsx => return Err(not_xlsx()),
     }
     let mut wb: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
     let Some(first) = wb.sheet_names().into_iter().next() else {

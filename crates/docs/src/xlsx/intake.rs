@@ -1,12 +1,30 @@
-//! Excel exports (lists people keep in spreadsheets).
+//! The intake list (申报汇总) as Excel: the list people keep in spreadsheets.
 
 use chanjiao_domain::applications::{InstitutionTypes, Status};
 use chanjiao_domain::provinces::province_by_code;
-use chanjiao_store::applications::Summary;
+use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+/// One application of the list, as the caller read it.
+#[derive(Debug, Clone)]
+pub struct IntakeRow {
+    pub number: Option<String>,
+    pub call_title: String,
+    pub lead_name: String,
+    pub province_code: String,
+    pub institution_type: Option<String>,
+    pub direction: Option<String>,
+    /// The stored status code (its Chinese label is printed).
+    pub status: String,
+    pub partner_count: i64,
+    pub confirmed_count: i64,
+    pub submitted_version: Option<i32>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub paper_received_on: Option<String>,
+}
+
 /// The intake list: one row per application, with Chinese headers and labels.
-pub fn applications_xlsx(rows: &[Summary]) -> Result<Vec<u8>, XlsxError> {
+pub fn applications_xlsx(rows: &[IntakeRow]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let sheet = wb.add_worksheet();
     sheet.set_name("申报汇总")?;
