@@ -3,10 +3,8 @@
 pub mod applications;
 pub mod attachments;
 pub mod audit;
-pub mod auth;
 pub mod calls;
 pub mod meta;
 pub mod organizations;
-pub mod public;
 pub mod review;
 pub mod users;

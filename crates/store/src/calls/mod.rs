@@ -1,5 +1,6 @@
 //! Calls (批次) and their deadline extensions.
 
+use chanjiao_domain::calls::Status;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -25,6 +26,14 @@ pub struct CallRow {
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl CallRow {
+    /// The stored status as the domain's enum (a value this version does not know reads as a
+    /// draft: not public, not open).
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
 }
 
 /// A call's fields as written.
