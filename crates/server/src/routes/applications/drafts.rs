@@ -69,7 +69,7 @@ pub(super) async fn create(
     }
     let call = calls::get(&state.db, input.call_id)
         .await?
-        .filter(|c| c.status == "published")
+        .filter(|c| c.status() == chanjiao_domain::calls::Status::Published)
         .ok_or_else(|| {
             ApiError::field("call_id", FieldError::new("not_found", "申报批次不存在"))
         })?;
