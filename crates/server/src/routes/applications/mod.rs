@@ -16,8 +16,6 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub use view::{Application, InviteInfo, Paper, PartnerStatus};
-
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(intake::list, drafts::create))
