@@ -37,7 +37,6 @@ struct ApiDoc;
 /// The API routes and their OpenAPI description.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(routes::auth::routes())
         .merge(routes::organizations::routes())
         .merge(routes::users::routes())
         .merge(routes::audit::routes())
@@ -45,7 +44,6 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::calls::routes())
         .merge(routes::applications::routes())
         .merge(routes::attachments::routes())
-        .merge(routes::public::routes())
         .merge(routes::review::routes())
         .merge(routes::notifications::routes())
         .split_for_parts()

@@ -1,6 +1,13 @@
-//! Calls (批次): their 申报方向 (directions) and, later, their rules.
+//! Calls (批次): their 申报方向 (directions), their life cycle, and the validation of a call as
+//! the programme enters it.
 
 use serde::{Deserialize, Serialize};
+
+mod draft;
+mod status;
+
+pub use draft::{CallDraft, Contact, ValidCall};
+pub use status::{Status, Transition, is_open, next};
 
 /// A 申报方向 of a call: a stable code stored in applications, and the Chinese name shown and
 /// printed.

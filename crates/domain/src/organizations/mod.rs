@@ -66,12 +66,21 @@ string_enum! {
     }
 }
 
-/// An organisation as a user submits it: raw strings, not yet trusted.
+/// An organisation as a user submits it: raw strings, not yet trusted. The body of create and
+/// update: every field of the record (no id, no timestamps).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = OrganizationInput)
+)]
+#[serde(deny_unknown_fields)]
 pub struct OrganizationDraft {
     pub kind: String,
     pub name: String,
+    /// 统一社会信用代码, 18 characters with its GB 32100-2015 check character.
     pub uscc: String,
+    /// GB/T 2260 province code, e.g. 110000.
     pub province_code: String,
     pub city: Option<String>,
     pub address: Option<String>,

@@ -3,11 +3,9 @@
 pub mod applications;
 pub mod attachments;
 pub mod audit;
-pub mod auth;
 pub mod calls;
 pub mod meta;
 pub mod notifications;
 pub mod organizations;
-pub mod public;
 pub mod review;
 pub mod users;

@@ -68,9 +68,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<AttachmentRow>> {
 
 /// [`of_owner`] as a scalar subquery for a larger query: the JSON array (text) of the
 /// [`AttachmentRow`]s of owner `owner_type`, `owner_id` (SQL expressions, which may name the
-/// outer query's tables), by id. Decode with `json_sql::decode`.
+/// outer query's tables), by id. Decode with `dialect::decode`.
 pub(crate) fn json_of_owner(db: &Db, owner_type: &str, owner_id: &str) -> String {
-    crate::json_sql::array(
+    crate::dialect::array(
         db,
         &[
             ("id", "f.id"),

@@ -1,5 +1,6 @@
 //! Calls (批次) and their deadline extensions.
 
+use chanjiao_domain::calls::Status;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -25,6 +26,14 @@ pub struct CallRow {
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl CallRow {
+    /// The stored status as the domain's enum (a value this version does not know reads as a
+    /// draft: not public, not open).
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
 }
 
 /// A call's fields as written.
@@ -127,10 +136,10 @@ pub async fn list(db: &Db, fields: Option<&[String]>, paging: Paging) -> Result<
         total: i64,
     }
     let drafts_of = fields.map(|f| serde_json::to_string(f).unwrap_or_else(|_| "[]".into()));
-    let in_fields = match db {
-        Db::Sqlite(_) => "field IN (SELECT value FROM json_each($1))",
-        Db::Pg(_) => "field IN (SELECT jsonb_array_elements_text($1::jsonb))",
-    };
+    let in_fields = format!(
+        "field IN {}",
+        crate::dialect::json_set(db, "$1", crate::dialect::Elem::Text)
+    );
     let sql = format!(
         "SELECT *, COUNT(*) OVER () AS total FROM calls \
          WHERE status = 'published' OR $1 IS NULL OR {in_fields} \
@@ -204,7 +213,7 @@ pub async fn extensions(db: &Db, call_id: i64) -> Result<Vec<ExtensionRow>> {
 
 /// The call `c` of an outer query as one JSON column (a [`CallRow`]).
 pub(crate) fn json(db: &Db) -> String {
-    crate::json_sql::object(
+    crate::dialect::object(
         db,
         &[
             ("id", "c.id"),

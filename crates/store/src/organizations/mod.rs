@@ -39,33 +39,9 @@ pub struct Filter {
     pub province_code: Option<String>,
 }
 
-/// Escapes LIKE wildcards so a user's `%` or `_` matches literally.
-pub(crate) fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// Binds the visibility filter as a JSON array of ids (or NULL for all), so one SQL text serves
-/// both backends and any number of ids.
-pub(crate) fn visibility_param(v: &Visibility) -> Option<String> {
-    match v {
-        Visibility::All => None,
-        Visibility::Orgs(ids) => Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
-    }
-}
-
-/// `ids_json` as a set of ids, in each backend's dialect.
-pub(crate) fn id_in_json(db: &Db, column: &str, param: usize) -> String {
-    match db {
-        Db::Sqlite(_) => format!("{column} IN (SELECT value FROM json_each(${param}))"),
-        Db::Pg(_) => {
-            format!("{column} IN (SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)")
-        }
-    }
-}
+/// The dialect helpers' old paths, kept for code written against them.
+#[allow(unused_imports)]
+pub(crate) use crate::dialect::{id_in_json, like_pattern, visibility_param};
 
 pub async fn list(db: &Db, vis: &Visibility, f: &Filter, paging: Paging) -> Result<Page<OrgRow>> {
     #[derive(sqlx::FromRow)]

@@ -7,8 +7,8 @@ use chanjiao_domain::users::role::{Grant, Role};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::dialect::{id_in_json, like_pattern, visibility_param};
 use crate::error::Result;
-use crate::organizations::{id_in_json, like_pattern, visibility_param};
 use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
 
 /// A user as stored (the password hash never leaves the store except for verification).
@@ -220,7 +220,7 @@ const GRANTS: &str = "SELECT g.id, g.user_id, g.role, g.org_id, o.name AS org_na
 
 /// The grants of the user `u` of an outer query, as one JSON column ([`GrantRow`]s by id).
 pub(crate) fn grants_json(db: &Db) -> String {
-    crate::json_sql::array(
+    crate::dialect::array(
         db,
         &[
             ("id", "g.id"),

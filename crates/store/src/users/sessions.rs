@@ -76,12 +76,12 @@ pub struct Resolved {
 impl Resolved {
     /// The user's role grants, in the order they were given.
     pub fn grants(&self) -> Result<Vec<crate::users::GrantRow>> {
-        crate::json_sql::decode(&self.grants_json)
+        crate::dialect::decode(&self.grants_json)
     }
 }
 
 pub async fn resolve(db: &Db, token_hash: &str) -> Result<Option<Resolved>> {
-    static SQL: crate::json_sql::PerBackend = crate::json_sql::PerBackend::new();
+    static SQL: crate::dialect::PerBackend = crate::dialect::PerBackend::new();
     let sql = SQL.get(db, |db| {
         format!(
             "SELECT u.id, u.login, u.name, u.password_hash, u.org_id, u.phone, u.email, \

@@ -1,13 +1,14 @@
-//! What needs no login: partner invitations (register and answer) and the verification page
-//! behind the QR code printed on every page of the 申报书.
+//! Invitations seen from outside (no login): what an invitation is for, and the invited partner
+//! registering its organisation and admin account while answering.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chanjiao_domain::FieldError;
-use chanjiao_domain::applications::PartnerBlock;
+use chanjiao_domain::applications::{DecisionInput, PartnerBlock, parse_decision};
 use chanjiao_domain::organizations::OrganizationDraft;
 use chanjiao_domain::users::account::parse_login;
+use chanjiao_domain::users::contact::parse_contact;
 use chanjiao_domain::users::role::{Grant, Role};
 use chanjiao_domain::validate::bounded_text;
 use chanjiao_store::applications as apps;
@@ -15,25 +16,14 @@ use chanjiao_store::audit::{self, NewEvent};
 use chanjiao_store::{StoreError, calls, organizations, users};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use utoipa::ToSchema;
 
 use crate::http::auth::{
     ANON_CSRF_COOKIE, CSRF_HEADER, cookie, hash_password_blocking, token_hash, tokens_equal,
 };
 use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
-use crate::http::extract::{ApiJson, ApiQuery, ClientInfo, header_str};
-use crate::routes::applications::{DecisionInput, parse_decision};
-use crate::routes::organizations::OrganizationInput;
+use crate::http::extract::{ApiJson, ClientInfo, header_str};
 use crate::state::AppState;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(invite))
-        .routes(routes!(accept))
-        .routes(routes!(verify))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct InviteView {
@@ -66,7 +56,7 @@ async fn live_invite(state: &AppState, token: &str) -> ApiResult<apps::InviteRow
 /// What an invitation is for.
 #[utoipa::path(get, path = "/api/public/invites/{token}", tag = "public", params(("token" = String, Path)),
     responses((status = 200, body = InviteView), (status = 404, body = ErrorBody)))]
-async fn invite(
+pub(super) async fn invite(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> ApiResult<Json<InviteView>> {
@@ -105,7 +95,7 @@ pub struct AdminAccount {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvite {
-    pub organization: OrganizationInput,
+    pub organization: OrganizationDraft,
     pub admin: AdminAccount,
     /// confirm | decline.
     pub decision: String,
@@ -133,7 +123,7 @@ fn nested(prefix: &str, errors: Vec<FieldProblem>) -> Vec<FieldProblem> {
 /// partner block to it. The link works once.
 #[utoipa::path(post, path = "/api/public/invites/{token}/accept", tag = "public", params(("token" = String, Path)), request_body = AcceptInvite,
     responses((status = 201, body = Accepted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn accept(
+pub(super) async fn accept(
     State(state): State<AppState>,
     client: ClientInfo,
     headers: HeaderMap,
@@ -147,16 +137,14 @@ async fn accept(
     }
     let inv = live_invite(&state, &token).await?;
     let mut errors = Vec::new();
-    let org = OrganizationDraft::from(input.organization)
-        .validate()
-        .map_err(|e| {
-            errors.extend(nested(
-                "organization",
-                e.into_iter()
-                    .map(|(f, e)| FieldProblem::from_error(f, e))
-                    .collect(),
-            ));
-        });
+    let org = input.organization.validate().map_err(|e| {
+        errors.extend(nested(
+            "organization",
+            e.into_iter()
+                .map(|(f, e)| FieldProblem::from_error(f, e))
+                .collect(),
+        ));
+    });
     if let Ok(o) = &org
         && matches!(o.kind.as_str(), "office" | "alliance" | "university")
     {
@@ -179,24 +167,31 @@ async fn accept(
         errors.push(FieldProblem::from_error("admin.password", e));
     }
     let mut contact_errors = Vec::new();
-    let (phone, email) = crate::routes::users::parse_contact(
+    let (phone, email) = parse_contact(
         input.admin.phone.as_deref(),
         input.admin.email.as_deref(),
         &mut contact_errors,
     );
-    errors.extend(nested("admin", contact_errors));
+    errors.extend(nested(
+        "admin",
+        contact_errors
+            .into_iter()
+            .map(|(f, e)| FieldProblem::from_error(f, e))
+            .collect(),
+    ));
     let decision = DecisionInput {
         decision: input.decision,
         reason: input.reason,
     };
     let decided = parse_decision(&decision)
-        .map_err(|e| errors.extend(e.fields))
+        .map_err(|(f, e)| errors.push(FieldProblem::from_error(f, e)))
         .ok();
-    let (Ok(org), Some(login), Some(name), Some((status, reason)), true) =
+    let (Ok(org), Some(login), Some(name), Some(decided), true) =
         (org, login, name, decided, errors.is_empty())
     else {
         return Err(ApiError::validation(errors));
     };
+    let (status, reason) = (decided.status.as_str(), decided.reason);
     let row = apps::get(&state.db, inv.application_id)
         .await?
         .ok_or_else(invalid_invite)?;
@@ -337,57 +332,4 @@ async fn accept(
             login,
         }),
     ))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct VerifyParams {
-    pub number: String,
-    pub version: i32,
-    pub hash: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Verification {
-    pub number: String,
-    pub version: i32,
-    /// A submitted version with this number, version and hash exists.
-    pub found: bool,
-    /// It is the version the programme is processing now.
-    pub is_latest: bool,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub call_title: Option<String>,
-}
-
-/// Checks a printed 申报书 against the submitted versions (the QR code's target).
-#[utoipa::path(get, path = "/api/public/verify", tag = "public", params(VerifyParams),
-    responses((status = 200, body = Verification)))]
-async fn verify(
-    State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<VerifyParams>,
-) -> ApiResult<Json<Verification>> {
-    let hash = p.hash.trim().to_lowercase();
-    let mut out = Verification {
-        number: p.number.clone(),
-        version: p.version,
-        found: false,
-        is_latest: false,
-        submitted_at: None,
-        call_title: None,
-    };
-    if hash.len() < 8 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Ok(Json(out));
-    }
-    if let Some(row) = apps::find_by_number(&state.db, p.number.trim()).await?
-        && let Some(v) = apps::versions(&state.db, row.id)
-            .await?
-            .into_iter()
-            .find(|v| v.version == p.version && v.content_hash.starts_with(&hash))
-    {
-        out.found = true;
-        out.is_latest = row.submitted_version == Some(v.version);
-        out.submitted_at = Some(v.submitted_at);
-        out.call_title = calls::get(&state.db, row.call_id).await?.map(|c| c.title);
-    }
-    Ok(Json(out))
 }

@@ -10,8 +10,6 @@ use chanjiao_store::{organizations, users, users::sessions};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::http::auth::{
     ANON_CSRF_COOKIE, CSRF_HEADER, CurrentUser, actor_of, cookie, hash_password_blocking,
@@ -22,14 +20,6 @@ use crate::http::dto::Me;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{ApiJson, ClientInfo, header_str};
 use crate::state::AppState;
-
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(session))
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(change_password))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct SessionInfo {
@@ -50,7 +40,7 @@ pub async fn me_of(state: &AppState, cu: &CurrentUser) -> ApiResult<Me> {
 /// The current session: who is logged in (or null), and the CSRF token to use.
 #[utoipa::path(get, path = "/api/auth/session", tag = "auth",
     responses((status = 200, body = SessionInfo)))]
-async fn session(
+pub(super) async fn session(
     State(state): State<AppState>,
     client: ClientInfo,
     headers: HeaderMap,
@@ -94,7 +84,7 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo), (status = 401, body = ErrorBody),
               (status = 429, body = ErrorBody)))]
-async fn login(
+pub(super) async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
     headers: HeaderMap,
@@ -255,7 +245,7 @@ fn locked(until: chrono::DateTime<Utc>) -> ApiError {
 /// Ends the current session on the server.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn logout(State(state): State<AppState>, cu: CurrentUser) -> ApiResult<Response> {
+pub(super) async fn logout(State(state): State<AppState>, cu: CurrentUser) -> ApiResult<Response> {
     let mut tx = state.db.begin().await?;
     sessions::revoke(&mut tx, cu.session_id).await?;
     audit::append(&mut tx, cu.event("auth.logout", "user", cu.user.id)).await?;
@@ -278,7 +268,7 @@ pub struct ChangePassword {
 /// Changes one's own password. Other sessions of the account are ended.
 #[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = ChangePassword,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-async fn change_password(
+pub(super) async fn change_password(
     State(state): State<AppState>,
     cu: CurrentUser,
     ApiJson(body): ApiJson<ChangePassword>,
