@@ -16,9 +16,6 @@ pub mod users;
 
 pub use db::{Db, SqliteDb, Tx, now};
 
-/// The old path of the JSON helpers, now in [`dialect`]; kept for code written against it.
-#[allow(unused_imports)]
-pub(crate) use dialect as json_sql;
 pub use error::StoreError;
 
 /// A page of results and the total number of matches.

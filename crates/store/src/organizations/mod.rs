@@ -5,6 +5,7 @@ use chanjiao_domain::policy::Visibility;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::dialect::{id_in_json, like_pattern, visibility_param};
 use crate::error::Result;
 use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
 
@@ -39,9 +40,6 @@ pub struct Filter {
     pub province_code: Option<String>,
 }
 
-/// The dialect helpers' old paths, kept for code written against them.
-#[allow(unused_imports)]
-pub(crate) use crate::dialect::{id_in_json, like_pattern, visibility_param};
 
 pub async fn list(db: &Db, vis: &Visibility, f: &Filter, paging: Paging) -> Result<Page<OrgRow>> {
     #[derive(sqlx::FromRow)]

@@ -52,7 +52,7 @@ pub async fn list_experts(
     available: Option<bool>,
     paging: Paging,
 ) -> Result<Page<ExpertRow>> {
-    let q = q.map(crate::organizations::like_pattern);
+    let q = q.map(crate::dialect::like_pattern);
     // Field codes are `[a-z_]+`; anything else matches nothing. `_` is a LIKE wildcard that
     // can only stand for itself inside the quoted code.
     let field = field.map(|f| {
