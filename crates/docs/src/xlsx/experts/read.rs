@@ -13,20 +13,6 @@ use chanjiao_domain::validate::{
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
-/// The columns, in the template's order.
-pub const HEADERS: [&str; 13] = [
-    "账号",
-    "姓名",
-    "手机",
-    "邮箱",
-    "职称",
-    "工作单位",
-    "统一社会信用代码",
-    "所在省份",
-    "专业领域",
-    "关键词",
-    "最大评审量",
-
 use super::*;
 
 /// Parses an uploaded file against the controlled list of fields `(code, name)`. Either every
