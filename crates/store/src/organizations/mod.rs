@@ -40,7 +40,6 @@ pub struct Filter {
     pub province_code: Option<String>,
 }
 
-
 pub async fn list(db: &Db, vis: &Visibility, f: &Filter, paging: Paging) -> Result<Page<OrgRow>> {
     #[derive(sqlx::FromRow)]
     struct Row {

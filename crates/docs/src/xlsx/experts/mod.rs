@@ -12,17 +12,6 @@
 //! (entry count, expansion, ratio; the server's `files::sniff`) before calamine opens it, and the sheet is read cell by cell rather than
 //! as a dense range, so a file with one cell at `XFD1048576` costs nothing.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
-
-use calamine::{DataRef, Reader, Xlsx};
-use chanjiao_domain::FieldError;
-use chanjiao_domain::provinces::{PROVINCES, ProvinceCode, province_by_code};
-use chanjiao_domain::users::account::parse_login;
-use chanjiao_domain::validate::{
-    Email, MobilePhone, Uscc, bounded_text, normalize_compact, normalize_text, uscc_check_char,
-};
-use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
 /// The columns, in the template's order.

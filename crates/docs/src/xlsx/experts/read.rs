@@ -5,13 +5,11 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 use chanjiao_domain::FieldError;
-use chanjiao_domain::provinces::{PROVINCES, ProvinceCode, province_by_code};
+use chanjiao_domain::provinces::ProvinceCode;
 use chanjiao_domain::users::account::parse_login;
 use chanjiao_domain::validate::{
-    Email, MobilePhone, Uscc, bounded_text, normalize_compact, normalize_text, uscc_check_char,
+    Email, MobilePhone, Uscc, bounded_text, normalize_compact, normalize_text,
 };
-use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
-use serde::Serialize;
 
 use super::*;
 
@@ -374,7 +372,10 @@ pub(super) fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
-pub(super) fn parse_fields(raw: &str, fields: &[(String, String)]) -> Result<Vec<String>, FieldError> {
+pub(super) fn parse_fields(
+    raw: &str,
+    fields: &[(String, String)],
+) -> Result<Vec<String>, FieldError> {
     let mut codes = Vec::new();
     let mut unknown = Vec::new();
     for item in split_list(raw) {

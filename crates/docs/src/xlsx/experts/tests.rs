@@ -1,3 +1,9 @@
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use chanjiao_domain::validate::Uscc;
+use rust_xlsxwriter::Workbook;
+
 use super::read::*;
 use super::write::*;
 use super::*;
@@ -239,8 +245,8 @@ fn not_an_xlsx() {
 fn a_zip_that_is_not_an_xlsx() {
     use std::io::Write;
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     w.start_file("readme.txt", opts).unwrap();
     w.write_all("专家名单".as_bytes()).unwrap();
     let bytes = w.finish().unwrap().into_inner();

@@ -1,17 +1,8 @@
 //! Writing the expert pool: the import template and the export.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
-
-use calamine::{DataRef, Reader, Xlsx};
-use chanjiao_domain::FieldError;
-use chanjiao_domain::provinces::{PROVINCES, ProvinceCode, province_by_code};
-use chanjiao_domain::users::account::parse_login;
-use chanjiao_domain::validate::{
-    Email, MobilePhone, Uscc, bounded_text, normalize_compact, normalize_text, uscc_check_char,
-};
+use chanjiao_domain::provinces::{PROVINCES, province_by_code};
+use chanjiao_domain::validate::uscc_check_char;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
-use serde::Serialize;
 
 use super::*;
 
@@ -116,7 +107,10 @@ pub(super) fn write_export(rows: &[ExpertExportRow]) -> Result<Vec<u8>, XlsxErro
 }
 
 /// The header row, column widths, text format for the code-like columns, a frozen top row.
-pub(super) fn write_headers(sheet: &mut Worksheet, with_active_load: bool) -> Result<(), XlsxError> {
+pub(super) fn write_headers(
+    sheet: &mut Worksheet,
+    with_active_load: bool,
+) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     for (c, h) in HEADERS.iter().enumerate() {
@@ -152,7 +146,11 @@ pub(super) fn write_headers(sheet: &mut Worksheet, with_active_load: bool) -> Re
 }
 
 /// One row's cells as text, in `HEADERS` order; 最大评审量 is written as a number.
-pub(super) fn write_row(sheet: &mut Worksheet, row: u32, cells: &[String; 13]) -> Result<(), XlsxError> {
+pub(super) fn write_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    cells: &[String; 13],
+) -> Result<(), XlsxError> {
     for (c, v) in cells.iter().enumerate() {
         if c == MAX_LOAD
             && let Ok(n) = v.parse::<f64>()
