@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::response::Response;
+use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::provinces::province_by_code;
@@ -19,7 +20,7 @@ use chanjiao_store::{Tx, calls};
 use serde::Serialize;
 
 use crate::http::auth::CurrentUser;
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult, FieldProblem};
 use crate::state::AppState;
 
 pub(super) fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
@@ -28,6 +29,16 @@ pub(super) fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
 
 pub(super) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// A 422 naming each field a domain validator refused.
+pub(super) fn invalid(errors: Vec<(String, FieldError)>) -> ApiError {
+    ApiError::validation(
+        errors
+            .into_iter()
+            .map(|(f, e)| FieldProblem::from_error(&f, e))
+            .collect(),
+    )
 }
 
 pub(super) fn province_name(code: &str) -> String {
