@@ -8,7 +8,8 @@ use axum::extract::State;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::Action;
-use chanjiao_domain::review::assign::{self, Conflict, Violation};
+use chanjiao_domain::review::assign;
+use chanjiao_domain::review::proposal::{Load, Pair, PairViolation, check_table, loads_of};
 use chanjiao_domain::review::status::{
     AssignmentStatus, AssignmentTransition, RoundKind, RoundTransition,
 };
@@ -19,26 +20,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::common::{
-    Problem, assignment_for, build_problem, ensure_setup, move_application, notify_expert,
+    assignment_for, build_problem, ensure_setup, expert_row, move_application, notify_expert,
     reload_assignment, round_for,
 };
-use super::proposal::{Load, loads_of};
 use super::rounds::{Round, fresh_round};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
 use crate::http::extract::{ApiJson, Id};
 use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema, Clone, Copy)]
-#[serde(deny_unknown_fields)]
-pub struct Pair {
-    pub application_id: i64,
-    pub user_id: i64,
-    /// Placed by the office's hand rather than by the proposal: the assignment's source is then
-    /// `manual` whatever the round's mode (the checks ignore it).
-    #[serde(default)]
-    pub manual: bool,
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,125 +36,9 @@ pub struct PairsInput {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct PairViolation {
-    pub application_id: Option<i64>,
-    pub user_id: Option<i64>,
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct CheckResult {
     pub violations: Vec<PairViolation>,
     pub loads: Vec<Load>,
-}
-
-/// Checks a hand-adjusted table against every hard rule.
-pub(super) fn check_table(p: &Problem, pairs: &[Pair]) -> (Vec<PairViolation>, assign::Assignment) {
-    let mut out = Vec::new();
-    let mut panels = vec![Vec::new(); p.apps.len()];
-    for pair in pairs {
-        let Some(&a) = p.app_index.get(&pair.application_id) else {
-            out.push(PairViolation {
-                application_id: Some(pair.application_id),
-                user_id: Some(pair.user_id),
-                code: "unknown_application".into(),
-                message: "该申报不在本评审批次中".into(),
-            });
-            continue;
-        };
-        let Some(&e) = p.expert_index.get(&pair.user_id) else {
-            out.push(PairViolation {
-                application_id: Some(pair.application_id),
-                user_id: Some(pair.user_id),
-                code: "unknown_expert".into(),
-                message: "该专家不在专家库中或暂不可参评".into(),
-            });
-            continue;
-        };
-        panels[a].push(e as u32);
-    }
-    let asg = assign::Assignment { panels };
-    let expert = |e: u32| p.experts[e as usize].user_id;
-    let app = |a: u32| p.apps[a as usize].id;
-    let ename = |e: u32| p.experts[e as usize].name.clone();
-    for v in assign::check(&p.inst, &asg) {
-        let (a, e, code, message) = match v {
-            Violation::ApplicationCount { .. } => continue,
-            Violation::UnknownExpert {
-                application,
-                expert: x,
-            } => (
-                Some(app(application)),
-                None,
-                "unknown_expert",
-                format!("专家 {x} 不存在"),
-            ),
-            Violation::DuplicateExpert {
-                application,
-                expert: x,
-            } => (
-                Some(app(application)),
-                Some(expert(x)),
-                "duplicate",
-                format!("{} 重复分配到同一申报", ename(x)),
-            ),
-            Violation::PanelSize {
-                application,
-                expected,
-                got,
-            } => (
-                Some(app(application)),
-                None,
-                "panel_size",
-                format!("需要 {expected} 名专家，当前 {got} 名"),
-            ),
-            Violation::Conflict {
-                application,
-                expert: x,
-                conflict,
-            } => {
-                // One code per kind, so the UI can say which in every locale.
-                let (code, why) = match conflict {
-                    Conflict::Affiliated { .. } => {
-                        ("affiliated", "所在单位是牵头或联合申报单位，须回避")
-                    }
-                    Conflict::DeclaredOrg { .. } => {
-                        ("declared_org", "本人声明与申报单位存在利害关系，须回避")
-                    }
-                    Conflict::DeclaredApplication => (
-                        "declared_application",
-                        "本人声明与该申报存在利害关系，须回避",
-                    ),
-                    Conflict::Avoided => ("avoided", "申报单位申请回避该专家"),
-                    Conflict::OutOfField => ("out_of_field", "专业领域与申报方向不匹配"),
-                };
-                (
-                    Some(app(application)),
-                    Some(expert(x)),
-                    code,
-                    format!("{}：{why}", ename(x)),
-                )
-            }
-            Violation::OverLoad {
-                expert: x,
-                load,
-                max_load,
-            } => (
-                None,
-                Some(expert(x)),
-                "over_load",
-                format!("{} 的评审量 {load} 超过可承担的 {max_load}", ename(x)),
-            ),
-        };
-        out.push(PairViolation {
-            application_id: a,
-            user_id: e,
-            code: code.into(),
-            message,
-        });
-    }
-    (out, asg)
 }
 
 /// Re-checks a hand-adjusted table (every manual change calls this).
@@ -178,7 +51,7 @@ pub(super) async fn check_pairs(
     ApiJson(input): ApiJson<PairsInput>,
 ) -> ApiResult<Json<CheckResult>> {
     let (r, _) = round_for(&state, &cu, id, Action::ReviewManage).await?;
-    let p = build_problem(&state, &r, false).await?;
+    let (p, _) = build_problem(&state, &r, false).await?;
     let (violations, asg) = check_table(&p, &input.pairs);
     Ok(Json(CheckResult {
         violations,
@@ -212,7 +85,7 @@ pub(super) async fn commit(
             FieldError::new("invalid", "分配方式无效"),
         ));
     }
-    let p = build_problem(&state, &r, false).await?;
+    let (p, rows) = build_problem(&state, &r, false).await?;
     if p.apps.is_empty() {
         return Err(ApiError::conflict(
             "no_applications",
@@ -283,7 +156,7 @@ pub(super) async fn commit(
             )
             .await?;
             if notified.insert(ex.user_id) {
-                notify_expert(&mut tx, ex, &r.title).await?;
+                notify_expert(&mut tx, expert_row(&rows, ex.user_id)?, &r.title).await?;
             }
         }
         if r.kind() == Some(RoundKind::Initial) {
@@ -385,7 +258,7 @@ pub(super) async fn confirm_replacement(
         return Err(ApiError::conflict("not_proposed", "该分配不是待确认的替换"));
     }
     let user_id = input.user_id.unwrap_or(a.expert_user_id);
-    let p = build_problem(&state, &r, true).await?;
+    let (p, rows) = build_problem(&state, &r, true).await?;
     // The table as it would be: every live assignment of the round plus this one.
     let mut pairs: Vec<Pair> = rv::assignments(&state.db, r.id)
         .await?
@@ -429,7 +302,7 @@ pub(super) async fn confirm_replacement(
         (Some(&ai), Some(&ei)) => assign::fit(&p.inst, ai, ei),
         _ => 0,
     };
-    let expert = p.experts[p.expert_index[&user_id]].clone();
+    let expert = expert_row(&rows, user_id)?;
     let mut tx = state.db.begin().await?;
     if user_id != a.expert_user_id {
         rv::repoint_assignment(&mut tx, id, user_id, fit).await?;
@@ -445,7 +318,7 @@ pub(super) async fn confirm_replacement(
     {
         return Err(ApiError::conflict("not_proposed", "该分配不是待确认的替换"));
     }
-    notify_expert(&mut tx, &expert, &r.title).await?;
+    notify_expert(&mut tx, expert, &r.title).await?;
     let mut e = cu.event("review.replacement_confirm", "review_assignment", id);
     e.detail = serde_json::json!({ "expert": user_id, "proposed": a.expert_user_id });
     audit::append(&mut tx, e).await?;

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use axum::response::Response;
+use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::{Action, Target};
 use chanjiao_domain::provinces::province_by_code;
-use chanjiao_domain::review::assign;
-use chanjiao_domain::review::lists::EXPERTISE;
+use chanjiao_domain::review::instance::{self, Problem};
 use chanjiao_domain::review::rubric::Rubric;
-use chanjiao_domain::review::status::{AssignmentStatus, RoundStatus, eligible_statuses};
+use chanjiao_domain::review::status::{RoundStatus, eligible_statuses};
 use chanjiao_store::applications as apps;
 use chanjiao_store::calls::CallRow;
 use chanjiao_store::notifications as notes;
@@ -19,7 +19,7 @@ use chanjiao_store::{Tx, calls};
 use serde::Serialize;
 
 use crate::http::auth::CurrentUser;
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult, FieldProblem};
 use crate::state::AppState;
 
 pub(super) fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
@@ -28,6 +28,16 @@ pub(super) fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
 
 pub(super) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// A 422 naming each field a domain validator refused.
+pub(super) fn invalid(errors: Vec<(String, FieldError)>) -> ApiError {
+    ApiError::validation(
+        errors
+            .into_iter()
+            .map(|(f, e)| FieldProblem::from_error(&f, e))
+            .collect(),
+    )
 }
 
 pub(super) fn province_name(code: &str) -> String {
@@ -107,160 +117,72 @@ pub(super) async fn move_application(tx: &mut Tx, id: i64, t: Transition) -> Api
 
 // Assignment
 
-/// The assignment problem of a round, with the maps back to ids.
-pub(super) struct Problem {
-    pub(super) inst: assign::Instance,
-    pub(super) apps: Vec<RoundApp>,
-    pub(super) experts: Vec<ExpertRow>,
-    pub(super) app_index: HashMap<i64, usize>,
-    pub(super) expert_index: HashMap<i64, usize>,
-}
-
+/// The assignment problem of a round (domain), built from the store's rows. The pool's rows come
+/// back too, for notifying the experts.
 pub(super) async fn build_problem(
     state: &AppState,
     r: &RoundRow,
     exclude_round_load: bool,
-) -> ApiResult<Problem> {
+) -> ApiResult<(Problem, HashMap<i64, ExpertRow>)> {
     let apps_in = round_apps(state, r).await?;
     let all = rv::all_experts(&state.db).await?;
-    let experts: Vec<ExpertRow> = all
-        .into_iter()
-        .filter(|e| e.available && !e.disabled)
-        .collect();
     let partners = rv::call_partner_orgs(&state.db, r.call_id).await?;
-    let avoid = rv::avoid_pairs(&state.db).await?;
-    // This round's own committed load is not "other work" when re-checking this round.
-    let own_load: HashMap<i64, i64> = if exclude_round_load {
-        let mut m = HashMap::new();
-        for a in rv::assignments(&state.db, r.id).await? {
-            if a.status() != Some(AssignmentStatus::Declined) {
-                *m.entry(a.expert_user_id).or_insert(0) += 1;
-            }
-        }
-        m
+    let avoided = rv::avoid_pairs(&state.db).await?;
+    let own_assignments = if exclude_round_load {
+        rv::assignments(&state.db, r.id)
+            .await?
+            .iter()
+            .map(|a| (a.expert_user_id, a.status()))
+            .collect()
     } else {
-        HashMap::new()
+        Vec::new()
     };
-    let mut orgs: HashMap<i64, u32> = HashMap::new();
-    let mut org = |id: i64| {
-        let n = orgs.len() as u32;
-        *orgs.entry(id).or_insert(n)
+    let facts = instance::Facts {
+        per_application: r.per_application as u32,
+        applications: apps_in
+            .into_iter()
+            .map(|a| instance::ApplicationFacts {
+                id: a.id,
+                number: a.number,
+                lead_org_id: a.lead_org_id,
+                lead_name: a.lead_name,
+                province_code: a.province_code,
+                direction: a.direction,
+                form: a.form,
+            })
+            .collect(),
+        experts: all
+            .iter()
+            .map(|e| instance::ExpertFacts {
+                user_id: e.user_id,
+                name: e.name.clone(),
+                disabled: e.disabled,
+                available: e.available,
+                affiliation_org_id: e.affiliation_org_id,
+                affiliation_name: e.affiliation_name.clone(),
+                province_code: e.province_code.clone(),
+                fields: json_list(&e.fields),
+                keywords: json_list(&e.keywords),
+                max_load: e.max_load,
+                active_load: e.active_load,
+                conflict_org_ids: json_list(&e.conflict_org_ids),
+                conflict_application_ids: json_list(&e.conflict_application_ids),
+            })
+            .collect(),
+        partners,
+        avoided,
+        own_assignments,
     };
-    let fields: HashMap<&str, u16> = EXPERTISE
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| (*c, i as u16))
-        .collect();
-    let mut regions: HashMap<String, u16> = HashMap::new();
-    let mut region = |code: &str| {
-        let n = regions.len() as u16;
-        *regions.entry(code.to_owned()).or_insert(n)
-    };
-    // Keywords: every expert keyword is a vocabulary word; an application "has" the words its
-    // form text contains.
-    let mut vocab: HashMap<String, u16> = HashMap::new();
-    let mut words: Vec<String> = Vec::new();
-    for e in &experts {
-        for k in json_list::<String>(&e.keywords) {
-            if !vocab.contains_key(&k) {
-                vocab.insert(k.clone(), words.len() as u16);
-                words.push(k);
-            }
-        }
-    }
-    // One pass over each form finds every vocabulary word in it (the forms are ~30 KB each).
-    let finder = aho_corasick::AhoCorasick::new(&words).map_err(|e| {
+    let problem = instance::build(facts).map_err(|e| {
         tracing::error!(error = %e, "keyword automaton");
         ApiError::internal()
     })?;
-    let mut partners_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (app, o) in &partners {
-        partners_of.entry(*app).or_default().push(*o);
-    }
-    let mut avoided_by: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (app, e) in &avoid {
-        avoided_by.entry(*app).or_default().push(*e);
-    }
-    let app_index: HashMap<i64, usize> =
-        apps_in.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let expert_index: HashMap<i64, usize> = experts
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.user_id, i))
-        .collect();
-    let mut inst_apps = Vec::with_capacity(apps_in.len());
-    for a in &apps_in {
-        let mut keywords: Vec<u16> = finder
-            .find_overlapping_iter(a.form.as_str())
-            .map(|m| m.pattern().as_usize() as u16)
-            .collect();
-        keywords.sort_unstable();
-        keywords.dedup();
-        inst_apps.push(assign::Application {
-            k: r.per_application as u32,
-            lead: org(a.lead_org_id),
-            partners: partners_of
-                .get(&a.id)
-                .into_iter()
-                .flatten()
-                .map(|o| org(*o))
-                .collect(),
-            fields: a
-                .direction
-                .as_deref()
-                .and_then(|d| fields.get(d).copied())
-                .into_iter()
-                .collect(),
-            keywords,
-            region: region(&a.province_code),
-            avoid_experts: avoided_by
-                .get(&a.id)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| expert_index.get(e).map(|i| *i as u32))
-                .collect(),
-        });
-    }
-    let mut inst_experts = Vec::with_capacity(experts.len());
-    for e in &experts {
-        let other_work = e.active_load - own_load.get(&e.user_id).copied().unwrap_or(0);
-        inst_experts.push(assign::Expert {
-            // An expert without a registered affiliation conflicts with nobody by affiliation.
-            org: match e.affiliation_org_id {
-                Some(o) => org(o),
-                None => org(-e.user_id),
-            },
-            fields: json_list::<String>(&e.fields)
-                .iter()
-                .filter_map(|f| fields.get(f.as_str()).copied())
-                .collect(),
-            keywords: json_list::<String>(&e.keywords)
-                .iter()
-                .filter_map(|k| vocab.get(k).copied())
-                .collect(),
-            region: region(&e.province_code),
-            max_load: (i64::from(e.max_load) - other_work).max(0) as u32,
-            conflict_orgs: json_list::<i64>(&e.conflict_org_ids)
-                .into_iter()
-                .map(&mut org)
-                .collect(),
-            conflict_applications: json_list::<i64>(&e.conflict_application_ids)
-                .into_iter()
-                .filter_map(|id| app_index.get(&id).map(|i| *i as u32))
-                .collect(),
-        });
-    }
-    Ok(Problem {
-        inst: assign::Instance {
-            applications: inst_apps,
-            experts: inst_experts,
-            weights: assign::Weights::default(),
-        },
-        apps: apps_in,
-        experts,
-        app_index,
-        expert_index,
-    })
+    Ok((problem, all.into_iter().map(|e| (e.user_id, e)).collect()))
+}
+
+/// The pool row of an expert of the problem (for notifying them).
+pub(super) fn expert_row(rows: &HashMap<i64, ExpertRow>, user_id: i64) -> ApiResult<&ExpertRow> {
+    rows.get(&user_id).ok_or_else(ApiError::internal)
 }
 
 /// Assignment changes only while the round is being set up.

@@ -1,7 +1,7 @@
 //! The expert's side: their assignments, accepting or declining, the integrity pledge, and the
 //! application to review (blind phases: redacted).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
@@ -10,8 +10,8 @@ use axum::response::Response;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::ApplicationForm;
 use chanjiao_domain::policy::Action;
-use chanjiao_domain::review::assign;
 use chanjiao_domain::review::lists::{PLEDGE_TEXT, direction_name};
+use chanjiao_domain::review::proposal::replacement;
 use chanjiao_domain::review::redact::redact;
 use chanjiao_domain::review::status::{
     AssignmentStatus, AssignmentTransition, ReviewStatus, RoundStatus,
@@ -22,9 +22,7 @@ use chanjiao_store::{audit, calls};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::common::{
-    Problem, assignment_for, build_problem, current_phase, reload_assignment, round_for,
-};
+use super::common::{assignment_for, build_problem, current_phase, reload_assignment, round_for};
 use super::rounds::Phase;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
@@ -139,38 +137,6 @@ pub struct DeclineInput {
     pub reason: String,
 }
 
-/// The best replacement for one slot: eligible, with capacity left, not on the panel.
-pub(super) fn replacement(
-    p: &Problem,
-    application_id: i64,
-    live: &[(i64, i64)],
-) -> Option<(usize, i64)> {
-    let &a = p.app_index.get(&application_id)?;
-    let mut load = vec![0u32; p.experts.len()];
-    let mut on_panel = HashSet::new();
-    for (app, user) in live {
-        if let Some(&e) = p.expert_index.get(user) {
-            load[e] += 1;
-            if *app == application_id {
-                on_panel.insert(e);
-            }
-        }
-    }
-    let step = i64::from(p.inst.weights.load_step);
-    (0..p.experts.len())
-        .filter(|&e| !on_panel.contains(&e))
-        .filter(|&e| load[e] < p.inst.experts[e].max_load)
-        .filter(|&e| assign::conflict(&p.inst, a, e).is_none())
-        .map(|e| {
-            (
-                e,
-                assign::pair_cost(&p.inst, a, e) + step * i64::from(load[e]),
-            )
-        })
-        .min_by_key(|&(e, cost)| (cost, p.experts[e].user_id))
-        .map(|(e, _)| (e, assign::fit(&p.inst, a, e)))
-}
-
 /// Declines (with a reason); a replacement for this slot only is proposed to the office.
 #[utoipa::path(post, path = "/api/assignments/{id}/decline", tag = "review", params(("id" = i64, Path)), request_body = DeclineInput,
     responses((status = 200, body = MyAssignment), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -198,7 +164,7 @@ pub(super) async fn decline(
             "已提交评审意见，不能再拒绝",
         ));
     }
-    let p = build_problem(&state, &r, true).await?;
+    let (p, _) = build_problem(&state, &r, true).await?;
     let live: Vec<(i64, i64)> = rv::assignments(&state.db, r.id)
         .await?
         .into_iter()

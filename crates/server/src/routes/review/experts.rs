@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::policy::{Action, Target};
-use chanjiao_domain::provinces::province_by_code;
-use chanjiao_domain::review::lists::EXPERTISE;
+use chanjiao_domain::review::profile::{ExpertInput, Profile, validate_profile};
 use chanjiao_domain::validate::{mask_email, mask_phone};
 use chanjiao_store::review::{self as rv, ExpertRow};
 use chanjiao_store::{Paging, audit};
@@ -13,10 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{json_list, pool_manager, province_name, to_json};
+use super::common::{invalid, json_list, pool_manager, province_name, to_json};
 use crate::http::auth::CurrentUser;
 use crate::http::dto::PageOf;
-use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, Id};
 use crate::state::AppState;
 
@@ -129,90 +128,25 @@ pub(super) async fn get_expert(
     Ok(Json(expert_view(row, true)))
 }
 
-#[derive(Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct ExpertInput {
-    pub title: String,
-    pub affiliation_org_id: Option<i64>,
-    pub affiliation_name: String,
-    pub province_code: String,
-    pub fields: Vec<String>,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    pub max_load: i32,
-    pub available: bool,
-    #[serde(default)]
-    pub conflict_org_ids: Vec<i64>,
-    #[serde(default)]
-    pub conflict_application_ids: Vec<i64>,
-}
-
-/// Validates a profile; every problem is named.
-pub fn validate_profile(p: &ExpertInput) -> Result<rv::Profile, ApiError> {
-    let mut errs: Vec<FieldProblem> = Vec::new();
-    let mut bad = |field: &str, code: &str, msg: &str| {
-        errs.push(FieldProblem {
-            field: field.into(),
-            code: code.into(),
-            message: msg.into(),
-        })
-    };
-    let title = p.title.trim();
-    if title.is_empty() || title.chars().count() > 50 {
-        bad("title", "required", "请填写职称（不超过 50 字）");
-    }
-    let aff = p.affiliation_name.trim();
-    if aff.is_empty() || aff.chars().count() > 100 {
-        bad(
-            "affiliation_name",
-            "required",
-            "请填写工作单位（不超过 100 字）",
-        );
-    }
-    if province_by_code(&p.province_code).is_none() {
-        bad("province_code", "invalid", "请选择所在省份");
-    }
-    if p.fields.is_empty() {
-        bad("fields", "required", "请至少选择一个专业领域");
-    }
-    for (i, f) in p.fields.iter().enumerate() {
-        if !EXPERTISE.iter().any(|(c, _)| c == f) {
-            bad(&format!("fields[{i}]"), "invalid", "不在专业领域列表中");
-        }
-    }
-    if p.keywords.len() > 20 {
-        bad("keywords", "too_many", "关键词最多 20 个");
-    }
-    for (i, k) in p.keywords.iter().enumerate() {
-        let n = k.trim().chars().count();
-        if n == 0 || n > 30 {
-            bad(&format!("keywords[{i}]"), "invalid", "关键词应为 1–30 字");
-        }
-    }
-    if !(0..=200).contains(&p.max_load) {
-        bad("max_load", "range", "最大评审量应在 0–200 之间");
-    }
-    if p.conflict_org_ids.len() > 50 || p.conflict_application_ids.len() > 50 {
-        bad("conflict_org_ids", "too_many", "回避单位或申报最多 50 个");
-    }
-    if !errs.is_empty() {
-        return Err(ApiError::validation(errs));
-    }
-    let mut fields = p.fields.clone();
-    fields.dedup();
-    let keywords: Vec<String> = p.keywords.iter().map(|k| k.trim().to_owned()).collect();
-    Ok(rv::Profile {
-        title: title.into(),
+/// The profile as the store writes it (JSON arrays encoded).
+fn stored(p: &Profile) -> rv::Profile {
+    rv::Profile {
+        title: p.title.clone(),
         affiliation_org_id: p.affiliation_org_id,
-        affiliation_name: aff.into(),
+        affiliation_name: p.affiliation_name.clone(),
         province_code: p.province_code.clone(),
-        fields: to_json(&fields),
-        keywords: to_json(&keywords),
+        fields: to_json(&p.fields),
+        keywords: to_json(&p.keywords),
         max_load: p.max_load,
         available: p.available,
         conflict_org_ids: to_json(&p.conflict_org_ids),
         conflict_application_ids: to_json(&p.conflict_application_ids),
-    })
+    }
+}
+
+/// Validates a profile (domain) and names every problem as the API does.
+fn parse_profile(input: &ExpertInput) -> ApiResult<rv::Profile> {
+    validate_profile(input).map(|p| stored(&p)).map_err(invalid)
 }
 
 /// Changes a profile. The expert themself may change only availability, keywords and declared
@@ -272,7 +206,7 @@ pub(super) async fn update_expert(
         }
         input.title = current.title.clone();
     }
-    let profile = validate_profile(&input)?;
+    let profile = parse_profile(&input)?;
     let mut tx = state.db.begin().await?;
     rv::upsert_profile(&mut tx, id, &profile).await?;
     let mut e = cu.event("expert.update", "expert", id);
@@ -291,7 +225,7 @@ pub(super) async fn create_profile(
     id: i64,
     input: &ExpertInput,
 ) -> ApiResult<Json<Expert>> {
-    let profile = validate_profile(input)?;
+    let profile = parse_profile(input)?;
     let mut tx = state.db.begin().await?;
     rv::upsert_profile(&mut tx, id, &profile).await?;
     let mut e = cu.event("expert.create", "expert", id);

@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use chanjiao_domain::FieldError;
 use chanjiao_domain::applications::Transition;
 use chanjiao_domain::policy::{Action, Target};
-use chanjiao_domain::review::lists::{PHASE_KINDS, ROUND_KINDS, label};
+use chanjiao_domain::review::lists::{ROUND_KINDS, label};
+use chanjiao_domain::review::rounds::{PhaseSpec, validate_round};
 use chanjiao_domain::review::rubric::Rubric;
 use chanjiao_domain::review::status::{
-    AssignmentStatus, PhaseKind, PhaseStatus, ReviewStatus, RoundKind, RoundStatus, RoundTransition,
+    AssignmentStatus, PhaseStatus, ReviewStatus, RoundKind, RoundStatus, RoundTransition,
 };
 use chanjiao_store::calls::CallRow;
 use chanjiao_store::review::{self as rv, PhaseInput, PhaseRow, RoundInput, RoundRow};
@@ -18,9 +19,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{move_application, pool_manager, round_apps, round_for, rubric_of};
+use super::common::{invalid, move_application, pool_manager, round_apps, round_for, rubric_of};
 use crate::http::auth::CurrentUser;
-use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, Id};
 use crate::state::AppState;
 
@@ -146,16 +147,6 @@ pub(super) async fn list_rounds(
     Ok(Json(out))
 }
 
-#[derive(Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct PhaseSpec {
-    pub kind: String,
-    pub name: String,
-    pub blind: bool,
-    pub scores_editable: bool,
-    pub decider: String,
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoundCreate {
@@ -181,26 +172,8 @@ pub struct RoundUpdate {
     pub disagreement_threshold: Option<f64>,
 }
 
-pub(super) fn default_phases() -> Vec<PhaseInput> {
-    vec![
-        PhaseInput {
-            kind: PhaseKind::Online.as_str().into(),
-            name: "网评".into(),
-            blind: true,
-            scores_editable: true,
-            decider: "office".into(),
-        },
-        PhaseInput {
-            kind: PhaseKind::Meeting.as_str().into(),
-            name: "会评".into(),
-            blind: false,
-            scores_editable: true,
-            decider: "experts".into(),
-        },
-    ]
-}
-
-pub(super) fn validate_round(
+/// Validates a round (domain) into what the store writes.
+fn parse_round(
     kind: &str,
     title: &str,
     k: i32,
@@ -208,77 +181,26 @@ pub(super) fn validate_round(
     phases: Option<Vec<PhaseSpec>>,
     threshold: Option<f64>,
 ) -> ApiResult<(RoundInput, Vec<PhaseInput>)> {
-    let mut errs = Vec::new();
-    let mut bad = |field: String, msg: &str| {
-        errs.push(FieldProblem {
-            field,
-            code: "invalid".into(),
-            message: msg.into(),
-        })
-    };
-    if !ROUND_KINDS.iter().any(|(c, _)| *c == kind) {
-        bad("kind".into(), "请选择评审类型");
-    }
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        bad("title".into(), "请填写评审批次名称（不超过 100 字）");
-    }
-    if !(1..=15).contains(&k) {
-        bad("per_application".into(), "每项申报的专家人数应为 1–15");
-    }
-    let threshold = threshold.unwrap_or(20.0);
-    if !(threshold.is_finite() && (0.0..=100.0).contains(&threshold)) {
-        bad("disagreement_threshold".into(), "分歧阈值应在 0–100 之间");
-    }
-    let rubric = rubric.unwrap_or_else(Rubric::default_initial);
-    let rubric_problems = rubric.validate().err().unwrap_or_default();
-    let phases = match phases {
-        None => default_phases(),
-        Some(list) => {
-            if list.is_empty() || list.len() > 6 {
-                bad("phases".into(), "评审阶段应为 1–6 个");
-            }
-            let mut out = Vec::new();
-            for (i, p) in list.into_iter().enumerate() {
-                if !PHASE_KINDS.iter().any(|(c, _)| *c == p.kind) {
-                    bad(format!("phases[{i}].kind"), "请选择阶段类型");
-                }
-                let n = p.name.trim().chars().count();
-                if n == 0 || n > 30 {
-                    bad(
-                        format!("phases[{i}].name"),
-                        "请填写阶段名称（不超过 30 字）",
-                    );
-                }
-                if p.decider != "office" && p.decider != "experts" {
-                    bad(format!("phases[{i}].decider"), "请选择决定方");
-                }
-                out.push(PhaseInput {
-                    kind: p.kind,
-                    name: p.name.trim().to_owned(),
-                    blind: p.blind,
-                    scores_editable: p.scores_editable,
-                    decider: p.decider,
-                });
-            }
-            out
-        }
-    };
-    for (field, e) in rubric_problems {
-        errs.push(FieldProblem::from_error(&field, e));
-    }
-    if !errs.is_empty() {
-        return Err(ApiError::validation(errs));
-    }
+    let (round, phases) =
+        validate_round(kind, title, k, rubric, phases, threshold).map_err(invalid)?;
     Ok((
         RoundInput {
-            kind: kind.to_owned(),
-            title: title.to_owned(),
-            per_application: k,
-            rubric: serde_json::to_string(&rubric).map_err(|_| ApiError::internal())?,
-            disagreement_threshold: threshold,
+            kind: round.kind,
+            title: round.title,
+            per_application: round.per_application,
+            rubric: serde_json::to_string(&round.rubric).map_err(|_| ApiError::internal())?,
+            disagreement_threshold: round.disagreement_threshold,
         },
-        phases,
+        phases
+            .into_iter()
+            .map(|p| PhaseInput {
+                kind: p.kind,
+                name: p.name,
+                blind: p.blind,
+                scores_editable: p.scores_editable,
+                decider: p.decider,
+            })
+            .collect(),
     ))
 }
 
@@ -309,7 +231,7 @@ pub(super) async fn create_round(
         "",
     )
     .await?;
-    let (round, phases) = validate_round(
+    let (round, phases) = parse_round(
         &input.kind,
         &input.title,
         input.per_application,
@@ -362,7 +284,7 @@ pub(super) async fn update_round(
         ));
     }
     let phases_given = input.phases.is_some();
-    let (round, phases) = validate_round(
+    let (round, phases) = parse_round(
         &input.kind,
         &input.title,
         input.per_application,
