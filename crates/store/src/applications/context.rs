@@ -2,11 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::{AppRow, COLS_WITHOUT_FORM, Form, PartnerRow};
 use crate::dialect::PerBackend;
 use crate::error::Result;
 use crate::{Db, on_db};
-
-use super::*;
 
 /// An application with what every handler on it needs: its call, its partners' confirmations
 /// and the deadline extension granted to its lead.

@@ -3,11 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::AppRow;
 use crate::dialect::{Elem, json_set};
 use crate::error::Result;
 use crate::{Db, Page, Paging, StoreError, Tx, on_db, on_tx};
-
-use super::*;
 
 pub async fn set_return(tx: &mut Tx, id: i64, reasons: &str, due: DateTime<Utc>) -> Result<()> {
     on_tx!(tx, |c| {

@@ -3,10 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::{AppRow, COLS_WITHOUT_FORM, with_form};
 use crate::error::Result;
 use crate::{Db, Tx, audit, on_db, on_tx};
-
-use super::*;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct VersionRow {

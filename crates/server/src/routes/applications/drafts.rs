@@ -16,7 +16,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::view::*;
+use super::view::{
+    Application, PartnerStatus, authorized, authorized_context, blocking, partner_statuses,
+    prefixed, view,
+};
 use crate::access::ensure_editable;
 use crate::http::auth::CurrentUser;
 use crate::http::dto::Attachment;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::submission::transition;
-use super::view::*;
+use super::view::{Application, Paper, authorized, view};
 use crate::http::auth::CurrentUser;
 use crate::http::dto::PageOf;
 use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::view::*;
+use super::view::{Application, authorized, view};
 use crate::access::ensure_editable;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};

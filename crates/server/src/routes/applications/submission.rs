@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::view::*;
+use super::view::{
+    Application, Known, authorized, authorized_context, blocking, partner_statuses, view, view_of,
+};
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldProblem};
 use crate::http::extract::{ApiJson, Id, Ids};
