@@ -1,7 +1,8 @@
 //! The `chanjiao` binary on SQLite and PostgreSQL: `audit verify` detects every edit, deletion and
 //! reordering of audit rows (the tampering bypasses the append-only triggers the way an attacker
-//! with database access would); `admin create-user` keeps the three admins apart; `export
-//! application` prints the 申报书.
+//! with database access would); `admin create-user` keeps the three admins apart; `admin init`
+//! creates the programme office of an empty installation, once; `export application` prints the
+//! 申报书.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
