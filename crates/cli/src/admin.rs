@@ -1,6 +1,9 @@
 //! `chanjiao admin …`: account administration by the operator on the server. This is the only
 //! way to create the first accounts (there are no default credentials) and to grant the three
-//! separated administrator roles.
+//! separated administrator roles. `admin init` (in `init.rs`) creates the programme office of an
+//! empty installation.
+
+mod init;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -8,6 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use chanjiao_domain::users::account::parse_login;
 use chanjiao_domain::users::role::{Role, check_grant, validate_scope};
+use chanjiao_domain::validate::bounded_text;
 use chanjiao_server::config::Settings;
 use chanjiao_store::audit::{self, NewEvent};
 use chanjiao_store::{Db, organizations, users};
@@ -15,6 +19,9 @@ use clap::Subcommand;
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
+    /// First run of an empty installation: create the programme office's organisation and its
+    /// first account (role office), in one transaction. Refused once an office exists.
+    Init(init::InitArgs),
     /// Create an account with one role. The password is asked for (or read from stdin).
     CreateUser {
         #[arg(long)]
@@ -89,14 +96,10 @@ pub async fn grant(
     tx: &mut chanjiao_store::Tx,
     user_id: i64,
     role: &str,
-    org: Option<&str>,
+    org_id: Option<i64>,
     field: Option<&str>,
 ) -> Result<()> {
     let role = Role::parse(role).with_context(|| format!("unknown role {role:?}"))?;
-    let org_id = match org {
-        Some(key) => Some(find_org(db, key).await?.id),
-        None => None,
-    };
     let g = validate_scope(role, org_id, field)
         .map_err(|(f, e)| anyhow::anyhow!("{f}: {}", e.message))?;
     let existing: Vec<Role> = users::grants_of(db, user_id)
@@ -122,6 +125,86 @@ pub async fn grant(
     Ok(())
 }
 
+/// Resolves `--org` (id, USCC or exact name) when given.
+async fn find_org_opt(db: &Db, key: Option<&str>) -> Result<Option<organizations::OrgRow>> {
+    match key {
+        Some(key) => Ok(Some(find_org(db, key).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A new account as the operator gives it on the command line.
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    /// The organisation the account belongs to (and its role is scoped to).
+    pub org_id: Option<i64>,
+    pub field: Option<&'a str>,
+    pub password_stdin: bool,
+}
+
+/// A checked account, ready to insert: normalised login and name, password hashed.
+pub struct CheckedAccount {
+    login: String,
+    name: String,
+    password_hash: String,
+}
+
+/// Checks login and name, reads the password (asked for or from stdin), checks it against the
+/// password policy and hashes it. Done before a transaction opens: hashing is slow.
+pub fn check_account(settings: &Settings, a: &NewAccount<'_>) -> Result<CheckedAccount> {
+    let login = parse_login(a.login).map_err(|e| anyhow::anyhow!("--login: {}", e.message))?;
+    let name = bounded_text("姓名", a.name, 50, true)
+        .map_err(|e| anyhow::anyhow!("--name: {}", e.message))?;
+    let password = read_password(a.password_stdin)?;
+    settings
+        .password
+        .check(&password, &login)
+        .map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
+    let password_hash = chanjiao_server::http::auth::hash_password(&password)
+        .map_err(|_| anyhow::anyhow!("hashing failed"))?;
+    Ok(CheckedAccount {
+        login,
+        name,
+        password_hash,
+    })
+}
+
+/// Inserts the account with its one role (scope and 三员分立 checked), with audit entries.
+pub async fn insert_account(
+    db: &Db,
+    tx: &mut chanjiao_store::Tx,
+    a: &NewAccount<'_>,
+    checked: CheckedAccount,
+) -> Result<users::UserRow> {
+    let login = checked.login;
+    let new = users::NewUser {
+        login: login.clone(),
+        name: checked.name,
+        password_hash: checked.password_hash,
+        // Org roles make the account a member of that organisation.
+        org_id: a.org_id,
+        phone: None,
+        email: None,
+    };
+    let user = users::insert(tx, &new).await.map_err(|e| match e {
+        chanjiao_store::StoreError::Conflict(_) => anyhow::anyhow!("--login: {login:?} is taken"),
+        e => e.into(),
+    })?;
+    audit::append(
+        tx,
+        cli_event(
+            "user.create",
+            user.id,
+            serde_json::json!({ "login": login }),
+        ),
+    )
+    .await?;
+    grant(db, tx, user.id, a.role, a.org_id, a.field).await?;
+    Ok(user)
+}
+
 fn read_password(from_stdin: bool) -> Result<String> {
     if from_stdin {
         let mut s = String::new();
@@ -138,6 +221,7 @@ fn read_password(from_stdin: bool) -> Result<String> {
 
 pub async fn run(db: &Db, settings: &Settings, cmd: AdminCommand) -> Result<ExitCode> {
     match cmd {
+        AdminCommand::Init(args) => init::run(db, settings, args).await,
         AdminCommand::CreateUser {
             login,
             name,
@@ -146,55 +230,20 @@ pub async fn run(db: &Db, settings: &Settings, cmd: AdminCommand) -> Result<Exit
             field,
             password_stdin,
         } => {
-            let login = parse_login(&login).map_err(|e| anyhow::anyhow!("login: {}", e.message))?;
-            let password = read_password(password_stdin)?;
-            settings
-                .password
-                .check(&password, &login)
-                .map_err(|e| anyhow::anyhow!("password: {}", e.message))?;
-            let org_row = match &org {
-                Some(key) => Some(find_org(db, key).await?),
-                None => None,
+            let org_row = find_org_opt(db, org.as_deref()).await?;
+            let account = NewAccount {
+                login: &login,
+                name: &name,
+                role: &role,
+                org_id: org_row.as_ref().map(|o| o.id),
+                field: field.as_deref(),
+                password_stdin,
             };
-            // Org roles make the account a member of that organisation.
-            let member_of = org_row.as_ref().map(|o| o.id);
-            let hash = chanjiao_server::http::auth::hash_password(&password)
-                .map_err(|_| anyhow::anyhow!("hashing failed"))?;
+            let checked = check_account(settings, &account)?;
             let mut tx = db.begin().await?;
-            let new = users::NewUser {
-                login: login.clone(),
-                name,
-                password_hash: hash,
-                org_id: member_of,
-                phone: None,
-                email: None,
-            };
-            let user = users::insert(&mut tx, &new).await.map_err(|e| match e {
-                chanjiao_store::StoreError::Conflict(_) => {
-                    anyhow::anyhow!("login {login:?} is taken")
-                }
-                e => e.into(),
-            })?;
-            audit::append(
-                &mut tx,
-                cli_event(
-                    "user.create",
-                    user.id,
-                    serde_json::json!({ "login": login }),
-                ),
-            )
-            .await?;
-            grant(
-                db,
-                &mut tx,
-                user.id,
-                &role,
-                org.as_deref(),
-                field.as_deref(),
-            )
-            .await?;
+            let user = insert_account(db, &mut tx, &account, checked).await?;
             tx.commit().await?;
-            println!("created {login} (id {}) with role {role}", user.id);
+            println!("created {} (id {}) with role {role}", user.login, user.id);
             Ok(ExitCode::SUCCESS)
         }
         AdminCommand::GrantRole {
@@ -207,16 +256,9 @@ pub async fn run(db: &Db, settings: &Settings, cmd: AdminCommand) -> Result<Exit
             let user = users::find_by_login(db, &login)
                 .await?
                 .with_context(|| format!("no account {login:?}"))?;
+            let org_id = find_org_opt(db, org.as_deref()).await?.map(|o| o.id);
             let mut tx = db.begin().await?;
-            grant(
-                db,
-                &mut tx,
-                user.id,
-                &role,
-                org.as_deref(),
-                field.as_deref(),
-            )
-            .await?;
+            grant(db, &mut tx, user.id, &role, org_id, field.as_deref()).await?;
             tx.commit().await?;
             println!("granted {role} to {login}");
             Ok(ExitCode::SUCCESS)

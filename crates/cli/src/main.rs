@@ -1,4 +1,5 @@
-//! The `chanjiao` binary: `serve`, `migrate`, `admin`, `demo`, `audit verify`.
+//! The `chanjiao` binary: `serve`, `migrate`, `admin` (`init`, `create-user`, `grant-role`),
+//! `demo`, `audit verify`, `export`, `review`.
 
 mod admin;
 mod demo;

@@ -1,7 +1,8 @@
 //! The `chanjiao` binary on SQLite and PostgreSQL: `audit verify` detects every edit, deletion and
 //! reordering of audit rows (the tampering bypasses the append-only triggers the way an attacker
-//! with database access would); `admin create-user` keeps the three admins apart; `export
-//! application` prints the 申报书.
+//! with database access would); `admin create-user` keeps the three admins apart; `admin init`
+//! creates the programme office of an empty installation, once; `export application` prints the
+//! 申报书.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -370,4 +371,156 @@ async fn export_application_prints_pdf_and_docx_sqlite() {
 #[tokio::test]
 async fn export_application_prints_pdf_and_docx_postgres() {
     export_scenario(true).await;
+}
+
+/// A valid 统一社会信用代码 (both check characters, GB 32100 and GB 11714) for `admin init`.
+const OFFICE_USCC: &str = "12100000MB0C12344B";
+const OFFICE_PASSWORD: &str = "Centre@First2026";
+
+/// `chanjiao admin init …` with the office's flags; `uscc` and `login` vary.
+fn init(t: &Target, uscc: &str, login: &str) -> Output {
+    chanjiao(
+        t,
+        &[
+            "admin",
+            "init",
+            "--org-name",
+            "工业和信息化部中小企业发展促进中心",
+            "--uscc",
+            uscc,
+            "--province",
+            "110000",
+            "--contact-phone",
+            "010-82292097",
+            "--contact-email",
+            "office@example.cn",
+            "--login",
+            login,
+            "--name",
+            "陈琛",
+            "--password-stdin",
+        ],
+        Some(&format!("{OFFICE_PASSWORD}\n")),
+    )
+}
+
+/// Row counts of the tables `admin init` writes: organisations, users, grants, audit events.
+async fn counts(db: &chanjiao_store::Db) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in ["organizations", "users", "role_grants", "audit_events"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 = match db {
+            chanjiao_store::Db::Sqlite(s) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&s.pool)
+                .await
+                .unwrap(),
+            chanjiao_store::Db::Pg(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        out.push(n);
+    }
+    out
+}
+
+/// From an empty data directory: `admin init` creates the programme office and its first
+/// account in one go, the account can log in as office, the audit chain verifies; a second run
+/// and a bad USCC are refused and change nothing.
+async fn init_scenario(pg: bool) {
+    let Some(t) = target(pg).await else { return };
+    // A bad check character is refused naming the flag, before anything is written.
+    let o = init(&t, "12100000MB0C12345X", "center");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--uscc"), "{err}");
+
+    let o = init(&t, OFFICE_USCC, "center");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let db = chanjiao_store::Db::connect(&t.url).await.unwrap();
+    let org = chanjiao_store::organizations::find_by_uscc(&db, OFFICE_USCC)
+        .await
+        .unwrap()
+        .expect("the office organisation exists");
+    assert_eq!(org.kind, "office");
+    assert_eq!(org.name, "工业和信息化部中小企业发展促进中心");
+    assert_eq!(org.contact_name, "陈琛", "the contact defaults to --name");
+    let user = chanjiao_store::users::find_by_login(&db, "center")
+        .await
+        .unwrap()
+        .expect("the office account exists");
+    assert_eq!(user.org_id, Some(org.id));
+    assert!(!user.disabled);
+    assert!(chanjiao_server::http::auth::verify_password(
+        OFFICE_PASSWORD,
+        &user.password_hash
+    ));
+    let grants = chanjiao_store::users::grants_of(&db, user.id)
+        .await
+        .unwrap();
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert_eq!(grants[0].role, "office");
+    assert_eq!(grants[0].org_id, Some(org.id));
+
+    let (ok, out) = verify(&t);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("3 events verified"),
+        "org, account, grant: {out}"
+    );
+
+    // Twice: refused, nothing changes (not even with another code and login).
+    let before = counts(&db).await;
+    for (uscc, login) in [(OFFICE_USCC, "center"), ("91110000MA0012358N", "center2")] {
+        let o = init(&t, uscc, login);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("already initialised"), "{err}");
+    }
+    assert_eq!(counts(&db).await, before);
+    assert!(
+        chanjiao_store::users::find_by_login(&db, "center2")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (ok, out) = verify(&t);
+    assert!(ok, "{out}");
+    db.close().await;
+
+    // Then the three separated administrators, with create-user as the README says.
+    for (login, role) in [
+        ("sysadmin", "sys_admin"),
+        ("secadmin", "security_admin"),
+        ("auditor", "audit_admin"),
+    ] {
+        let o = chanjiao(
+            &t,
+            &[
+                "admin",
+                "create-user",
+                "--login",
+                login,
+                "--name",
+                "管理员",
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            Some("Separate@Admin2026"),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (ok, out) = verify(&t);
+    assert!(ok, "{out}");
+}
+
+#[tokio::test]
+async fn admin_init_creates_the_office_once_sqlite() {
+    init_scenario(false).await;
+}
+#[tokio::test]
+async fn admin_init_creates_the_office_once_postgres() {
+    init_scenario(true).await;
 }

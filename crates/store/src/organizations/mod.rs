@@ -96,6 +96,16 @@ pub async fn get_tx(tx: &mut Tx, id: i64) -> Result<Option<OrgRow>> {
     })?)
 }
 
+/// The first organisation of `kind` (by id), read inside `tx`.
+pub async fn first_of_kind_tx(tx: &mut Tx, kind: &str) -> Result<Option<OrgRow>> {
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_as("SELECT * FROM organizations WHERE kind = $1 ORDER BY id LIMIT 1")
+            .bind(kind)
+            .fetch_optional(&mut *c)
+            .await
+    })?)
+}
+
 pub async fn find_by_uscc(db: &Db, uscc: &str) -> Result<Option<OrgRow>> {
     Ok(on_db!(db, |p| {
         sqlx::query_as("SELECT * FROM organizations WHERE uscc = $1")
