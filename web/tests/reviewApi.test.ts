@@ -1,37 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { configureHttp } from '../src/api/http'
+import { describe, expect, it } from 'vitest'
+import { type ClientCase, useFetchMock } from './apiClient'
 import { assignmentPdfUrl, letterPdfUrl, resultsXlsxUrl, reviewApi } from '../src/api/review'
 
 /** The client calls exactly the paths, methods and bodies of docs/API-review.md. */
 describe('review API client', () => {
-  const fetchMock = vi.fn<typeof fetch>()
-  const onAuthLost = vi.fn()
-  const ok = (body: unknown = {}) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+  const { call, itSendsEach } = useFetchMock()
 
-  beforeEach(() => {
-    fetchMock.mockReset()
-    onAuthLost.mockReset()
-    fetchMock.mockImplementation(async () => ok())
-    vi.stubGlobal('fetch', fetchMock)
-    configureHttp({ getCsrfToken: () => 'tok', onAuthLost, refreshCsrfToken: undefined })
-  })
-  afterEach(() => {
-    vi.unstubAllGlobals()
-  })
-
-  function call(i = 0): { url: string; method: string; body: unknown; csrf: string | undefined } {
-    const [url, init] = fetchMock.mock.calls[i]!
-    const headers = (init?.headers ?? {}) as Record<string, string>
-    const raw = init?.body
-    return {
-      url: String(url),
-      method: init?.method ?? 'GET',
-      body: typeof raw === 'string' ? JSON.parse(raw) : raw,
-      csrf: headers['X-CSRF-Token'],
-    }
-  }
-
-  const cases: [string, () => Promise<unknown>, string, string, unknown][] = [
+  const cases: ClientCase[] = [
     ['meta', () => reviewApi.meta(), 'GET', '/api/meta/review', undefined],
     ['experts', () => reviewApi.experts({ q: '赵', field: 'advanced_semiconductor', available: true, page: 2, per_page: 20 }), 'GET', '/api/experts?q=%E8%B5%B5&field=advanced_semiconductor&available=true&page=2&per_page=20', undefined],
     ['experts (all)', () => reviewApi.experts({ q: '', available: '' }), 'GET', '/api/experts', undefined],
@@ -64,14 +39,7 @@ describe('review API client', () => {
     ['letter', () => reviewApi.issueLetter(4, 1), 'POST', '/api/rounds/4/decisions/1/letter', {}],
   ]
 
-  it.each(cases)('%s', async (_name, fn, method, url, body) => {
-    await fn()
-    const c = call()
-    expect(c.method).toBe(method)
-    expect(c.url).toBe(url)
-    expect(c.body).toEqual(body)
-    if (method !== 'GET') expect(c.csrf).toBe('tok')
-  })
+  itSendsEach(cases)
 
   it('creates and updates rounds (PUT has no call_id)', async () => {
     const body = { kind: 'initial', title: 't', per_application: 3 }
